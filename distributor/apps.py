@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DistributorConfig(AppConfig):
+    """The distributor portal: stores, listings, team and earnings."""
+
+    name = "distributor"
+    label = "mp_distributor"
+    verbose_name = _("Distributor portal")

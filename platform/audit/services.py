@@ -1,0 +1,38 @@
+"""Writing audit events. Callers pass what changed; the request facts come from context."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.context import current_request
+from audit.models import AuditEvent
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    target: models.Model | None = None,
+    changes: dict | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    facts = current_request.get()
+    if actor is None and facts is not None and getattr(facts.user, "is_authenticated", False):
+        actor = facts.user
+    event = AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label or (actor.get_username() if getattr(actor, "pk", None) else ""),
+        action=action,
+        changes=changes or {},
+    )
+    if target is not None:
+        event.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
+        event.target_id = str(target.pk)
+        event.target_repr = str(target)[:255]
+    if facts is not None:
+        event.ip_address = facts.ip_address
+        event.user_agent = facts.user_agent[:255]
+        event.method = facts.method
+        event.path = facts.path[:512]
+        facts.recorded.append(action)
+    event.save()
+    return event

@@ -1,0 +1,149 @@
+"""Operator pages inside oscar's dashboard: parties, stores, suspension, audit log.
+
+The dashboard app config restricts every URL here to staff; the views
+still go through the scoping helper with the operator scope so one code
+path serves every portal.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from audit.models import AuditEvent
+from audit.selectors import audit_event_list
+from parties.models import Distributor, Store, Supplier
+from parties.scoping import Scope, scoped
+from parties.selectors import distributor_list, member_list, store_list, supplier_list, warehouse_list
+from parties.services import party_set_status
+
+OPERATOR = Scope.operator()
+PARTY_MODELS = {"supplier": Supplier, "distributor": Distributor, "store": Store}
+DETAIL_URLS = {"supplier": "dashboard:mp-supplier-detail", "distributor": "dashboard:mp-distributor-detail",
+               "store": "dashboard:mp-store-detail"}
+
+
+class SearchListView(ListView):
+    paginate_by = 50
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(scope=OPERATOR, search=self.request.GET.get("q", "").strip())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["q"] = self.request.GET.get("q", "")
+        return context
+
+
+class SupplierListView(SearchListView):
+    template_name = "backoffice/supplier_list.html"
+    selector = supplier_list
+
+
+class DistributorListView(SearchListView):
+    template_name = "backoffice/distributor_list.html"
+    selector = distributor_list
+
+
+class StoreListView(SearchListView):
+    template_name = "backoffice/store_list.html"
+    selector = store_list
+
+
+class PartyDetailView(DetailView):
+    kind = ""
+    template_name = "backoffice/party_detail.html"
+    context_object_name = "party"
+
+    def get_object(self, queryset=None):
+        model = PARTY_MODELS[self.kind]
+        return get_object_or_404(scoped(model.objects.all(), scope=OPERATOR), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        party = self.object
+        scope = Scope(
+            supplier_ids=frozenset({party.pk}) if self.kind == "supplier" else frozenset(),
+            distributor_ids=frozenset({party.pk}) if self.kind == "distributor" else frozenset(),
+            store_ids=frozenset({party.pk}) if self.kind == "store" else frozenset(),
+        )
+        context.update(
+            kind=self.kind,
+            members=member_list(scope=scope),
+            stores=store_list(scope=scope) if self.kind != "store" else [],
+            warehouses=warehouse_list(scope=scope) if self.kind == "supplier" else [],
+            history=AuditEvent.objects.filter(target_type__model=self.kind, target_id=str(party.pk))[:20],
+        )
+        return context
+
+
+class SupplierDetailView(PartyDetailView):
+    kind = "supplier"
+
+
+class DistributorDetailView(PartyDetailView):
+    kind = "distributor"
+
+
+class StoreDetailView(PartyDetailView):
+    kind = "store"
+
+
+class PartyStatusView(View):
+    """Suspend or reactivate a party; a bad request changes nothing and says why."""
+
+    def post(self, request, kind, pk):
+        model = PARTY_MODELS.get(kind)
+        if model is None:
+            raise Http404
+        party = get_object_or_404(model, pk=pk)
+        try:
+            party_set_status(actor=request.user, party=party, status=request.POST.get("status", ""),
+                             reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(party)s is now %(status)s.") % {
+                "party": party, "status": model.objects.get(pk=pk).get_status_display().lower()})
+        return redirect(DETAIL_URLS[kind], pk=pk)
+
+
+class AuditListView(ListView):
+    template_name = "backoffice/audit_list.html"
+    context_object_name = "events"
+    paginate_by = 100
+    paginator_class = Paginator
+
+    def get_queryset(self):
+        params = self.request.GET
+        return audit_event_list(
+            actor=params.get("actor", "").strip(),
+            action=params.get("action", "").strip(),
+            target=params.get("target", "").strip(),
+            since=self._date("since"),
+            until=self._date("until"),
+        )
+
+    def _date(self, name):
+        raw = self.request.GET.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            value = parse_date(raw)
+        except ValueError:
+            value = None
+        if value is None:
+            messages.error(self.request, _("“%(value)s” is not a date (use YYYY-MM-DD); that filter was ignored.")
+                           % {"value": raw})
+        return value
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = {k: self.request.GET.get(k, "") for k in ("actor", "action", "target", "since", "until")}
+        return context

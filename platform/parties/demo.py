@@ -1,0 +1,158 @@
+"""A believable, bilingual demo marketplace. Idempotent: a second run changes nothing.
+
+Later capabilities add their own steps (products, orders, ledger) to DEMO_STEPS.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from parties.models import Distributor, Membership, Role, Store, Supplier, Warehouse
+
+Partner = get_model("partner", "Partner")
+
+DEMO_PASSWORD = "marketplace-demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    lands_on: str
+
+
+SUPPLIERS = [
+    ("green-leaf-tea", "Green Leaf Tea", "绿叶茶业", [
+        ("hz", "Hangzhou warehouse", "杭州仓", "88 Longjing Road, Hangzhou"),
+        ("sh", "Shanghai warehouse", "上海仓", "1200 Huaxia Road, Pudong, Shanghai"),
+    ]),
+    ("golden-grain", "Golden Grain Foods", "金谷食品", [
+        ("zz", "Zhengzhou warehouse", "郑州仓", "16 Jingkai Avenue, Zhengzhou"),
+    ]),
+    ("blue-river-home", "Blue River Home", "蓝河家居", [
+        ("fs", "Foshan warehouse", "佛山仓", "5 Lecong Street, Foshan"),
+        ("cd", "Chengdu warehouse", "成都仓", "77 Tianfu Avenue, Chengdu"),
+    ]),
+]
+
+DISTRIBUTORS = [
+    ("sunrise-retail", "Sunrise Retail", "日出零售"),
+    ("harbor-goods", "Harbor Goods", "港湾优选"),
+    ("maple-lifestyle", "Maple Lifestyle", "枫叶生活"),
+]
+
+# slug, name, name_zh, owner kind, owner slug, channel, stock mode
+STORES = [
+    ("sunrise-online", "Sunrise Online", "日出网店", "distributor", "sunrise-retail", "online", "shared"),
+    ("sunrise-nanjing-road", "Sunrise Nanjing Road Shop", "日出南京路店", "distributor", "sunrise-retail",
+     "offline", "shared"),
+    ("harbor-online", "Harbor Online", "港湾网店", "distributor", "harbor-goods", "online", "independent"),
+    ("maple-online", "Maple Online", "枫叶网店", "distributor", "maple-lifestyle", "online", "shared"),
+    ("maple-kids", "Maple Kids", "枫叶童装", "distributor", "maple-lifestyle", "online", "independent"),
+    ("green-leaf-flagship", "Green Leaf Flagship", "绿叶旗舰店", "supplier", "green-leaf-tea", "online", "shared"),
+]
+
+# email, first name, last name, [(kind, slug, role)], staff
+USERS = [
+    ("operator@demo.test", "Olivia", "Operator", [], True),
+    ("supplier@demo.test", "Chen", "Wei", [("supplier", "green-leaf-tea", Role.OWNER)], False),
+    ("warehouse@demo.test", "Li", "Na", [("supplier", "green-leaf-tea", Role.STAFF)], False),
+    ("grain@demo.test", "Zhao", "Lei", [("supplier", "golden-grain", Role.OWNER)], False),
+    ("home@demo.test", "Sun", "Mei", [("supplier", "blue-river-home", Role.OWNER)], False),
+    ("distributor@demo.test", "Wang", "Fang", [("distributor", "sunrise-retail", Role.OWNER)], False),
+    ("harbor@demo.test", "Liu", "Yang", [("distributor", "harbor-goods", Role.OWNER)], False),
+    ("maple@demo.test", "Huang", "Jie", [("distributor", "maple-lifestyle", Role.OWNER)], False),
+    ("storeadmin@demo.test", "Zhang", "Min", [("store", "sunrise-online", Role.MANAGER)], False),
+    ("shopstaff@demo.test", "Xu", "Ping", [("store", "sunrise-nanjing-road", Role.STAFF)], False),
+    ("multi@demo.test", "Gao", "Yan", [("supplier", "golden-grain", Role.MANAGER),
+                                        ("store", "harbor-online", Role.STAFF)], False),
+    ("shopper@demo.test", "Ma", "Li", [], False),
+]
+
+LOGINS = [
+    DemoLogin("Operator", "operator@demo.test", "/shop/dashboard/"),
+    DemoLogin("Supplier", "supplier@demo.test", "/supplier/"),
+    DemoLogin("Distributor", "distributor@demo.test", "/distributor/"),
+    DemoLogin("Store admin", "storeadmin@demo.test", "/store/"),
+    DemoLogin("Several roles", "multi@demo.test", "/portal/"),
+    DemoLogin("Shopper", "shopper@demo.test", "/shop/"),
+]
+
+
+def _upsert(model, lookup: dict, values: dict):
+    """Create or bring into line, saving only when something differs (so reruns change nothing)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    for field in changed:
+        setattr(obj, field, values[field])
+    if changed:
+        obj.save(update_fields=changed)
+    return obj
+
+
+def load_parties() -> None:
+    suppliers = {}
+    for slug, name, name_zh, warehouses in SUPPLIERS:
+        partner = _upsert(Partner, {"code": slug}, {"name": name})
+        supplier = _upsert(Supplier, {"slug": slug}, {"name": name, "name_zh": name_zh, "partner": partner})
+        suppliers[slug] = supplier
+        for code, wname, wname_zh, address in warehouses:
+            _upsert(Warehouse, {"supplier": supplier, "code": code},
+                    {"name": wname, "name_zh": wname_zh, "address": address})
+    distributors = {slug: _upsert(Distributor, {"slug": slug}, {"name": name, "name_zh": name_zh})
+                    for slug, name, name_zh in DISTRIBUTORS}
+    stores = {}
+    for slug, name, name_zh, owner_kind, owner_slug, channel, mode in STORES:
+        owner = {"supplier": suppliers.get(owner_slug) if owner_kind == "supplier" else None,
+                 "distributor": distributors.get(owner_slug) if owner_kind == "distributor" else None}
+        stores[slug] = _upsert(Store, {"slug": slug}, {"name": name, "name_zh": name_zh, "channel": channel,
+                                                        "stock_mode": mode, **owner})
+    parties = {"supplier": suppliers, "distributor": distributors, "store": stores}
+    User = get_user_model()
+    for email, first, last, memberships, staff in USERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(username=email, email=email, password=DEMO_PASSWORD,
+                                            first_name=first, last_name=last)
+        _upsert(User, {"pk": user.pk}, {"is_staff": staff, "is_superuser": staff, "is_active": True})
+        for kind, slug, role in memberships:
+            _upsert(Membership, {"user": user, kind: parties[kind][slug]}, {"role": role})
+
+
+def load_home_page() -> None:
+    from wagtail.models import Page, Site
+
+    from cms.models import HomePage
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site and isinstance(site.root_page.specific, HomePage):
+        return
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(title="Marketplace", slug="marketplace-home",
+                        intro="<p>Tea, food and homeware from trusted suppliers, sold by stores you know.</p>",
+                        intro_zh="<p>来自可信供应商的茶叶、食品与家居好物，由您熟悉的店铺销售。</p>")
+        root.add_child(instance=home)
+    old_root = site.root_page if site else None
+    if site:
+        site.root_page = home
+        site.save(update_fields=["root_page"])
+    else:
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Marketplace")
+    if old_root is not None and old_root.pk != home.pk and old_root.depth == 2 and not old_root.get_children():
+        old_root.delete()
+
+
+DEMO_STEPS = [load_parties, load_home_page]
+
+
+@transaction.atomic
+def load_demo() -> list[DemoLogin]:
+    for step in DEMO_STEPS:
+        step()
+    return LOGINS

@@ -1,0 +1,200 @@
+"""Parties of the marketplace and the memberships that let users act for them.
+
+The operator is Django staff. Suppliers (each an oscar Partner) and
+distributors own stores; users join a supplier, a distributor or a single
+store through a Membership with a role.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class BilingualName(models.Model):
+    """Name in English and Simplified Chinese; `display_name` follows the active language."""
+
+    name = models.CharField(_("name (English)"), max_length=128)
+    name_zh = models.CharField(_("name (Simplified Chinese)"), max_length=128, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        if self.name_zh and (get_language() or "").lower().startswith("zh"):
+            return self.name_zh
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Party(BilingualName):
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PartyStatus.choices, default=PartyStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("status reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PartyStatus.ACTIVE
+
+
+class Supplier(Party):
+    """A brand or wholesaler that owns goods and stock; sells through oscar as a Partner."""
+
+    partner = models.OneToOneField(
+        "partner.Partner", on_delete=models.PROTECT, related_name="supplier", verbose_name=_("oscar partner")
+    )
+
+    class Meta(Party.Meta):
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+
+
+class Distributor(Party):
+    """A reseller that lists supplier products in its own stores."""
+
+    class Meta(Party.Meta):
+        verbose_name = _("distributor")
+        verbose_name_plural = _("distributors")
+
+
+class Store(Party):
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online shop")
+        OFFLINE = "offline", _("Physical shop")
+
+    class StockMode(models.TextChoices):
+        SHARED = "shared", _("Shared with the owner's other stores")
+        INDEPENDENT = "independent", _("Independent stock")
+
+    distributor = models.ForeignKey(
+        Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="stores",
+        verbose_name=_("distributor"),
+    )
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="flagship_stores",
+        verbose_name=_("supplier (flagship)"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    stock_mode = models.CharField(
+        _("stock mode"), max_length=16, choices=StockMode.choices, default=StockMode.SHARED
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+
+    class Meta(Party.Meta):
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(distributor__isnull=False, supplier__isnull=True)
+                           | Q(distributor__isnull=True, supplier__isnull=False)),
+                name="mp_store_has_exactly_one_owner",
+            )
+        ]
+
+    @property
+    def owner(self):
+        return self.distributor or self.supplier
+
+    @property
+    def is_open(self) -> bool:
+        """A store trades only while it and its owner are active."""
+        return self.is_active and self.owner.is_active
+
+
+class Warehouse(BilingualName):
+    """A supplier's stock location."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="warehouses")
+    code = models.SlugField(_("code"), max_length=32)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["supplier_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["supplier", "code"], name="mp_warehouse_code_unique")]
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    STAFF = "staff", _("Staff")
+
+
+class PartyKind(models.TextChoices):
+    SUPPLIER = "supplier", _("Supplier")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    STORE = "store", _("Store")
+
+
+class Membership(models.Model):
+    """A user's role in exactly one supplier, distributor or store."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    distributor = models.ForeignKey(
+        Distributor, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(supplier__isnull=False, distributor__isnull=True, store__isnull=True)
+                    | Q(supplier__isnull=True, distributor__isnull=False, store__isnull=True)
+                    | Q(supplier__isnull=True, distributor__isnull=True, store__isnull=False)
+                ),
+                name="mp_membership_exactly_one_party",
+            ),
+            models.UniqueConstraint(fields=["user", "supplier"], name="mp_membership_user_supplier"),
+            models.UniqueConstraint(fields=["user", "distributor"], name="mp_membership_user_distributor"),
+            models.UniqueConstraint(fields=["user", "store"], name="mp_membership_user_store"),
+        ]
+
+    @property
+    def kind(self) -> str:
+        if self.supplier_id:
+            return PartyKind.SUPPLIER
+        if self.distributor_id:
+            return PartyKind.DISTRIBUTOR
+        return PartyKind.STORE
+
+    @property
+    def kind_label(self) -> str:
+        return str(PartyKind(self.kind).label)
+
+    @property
+    def party(self):
+        return self.supplier or self.distributor or self.store
+
+    @property
+    def party_is_active(self) -> bool:
+        party = self.party
+        if isinstance(party, Store):
+            return party.is_open
+        return party.is_active
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.party}"

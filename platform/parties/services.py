@@ -1,0 +1,39 @@
+"""Commands that change parties. Each checks its input, changes state and audits in one transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from parties.models import Distributor, PartyStatus, Store, Supplier
+
+Party = Supplier | Distributor | Store
+
+
+@transaction.atomic
+def party_set_status(*, actor, party: Party, status: str, reason: str = "") -> Party:
+    """Suspend or reactivate a supplier, distributor or store.
+
+    A suspended party's members are shown a notice instead of their portal
+    and a suspended store takes no orders; the data itself is kept.
+    """
+    if status not in PartyStatus.values:
+        raise ValidationError(_("Unknown status “%(status)s”.") % {"status": status})
+    reason = reason.strip()
+    if status == PartyStatus.SUSPENDED and not reason:
+        raise ValidationError(_("Give a reason for the suspension; the party's members will see it."))
+    locked = type(party).objects.select_for_update().get(pk=party.pk)
+    if locked.status == status:
+        raise ValidationError(_("%(party)s is already %(status)s.") % {
+            "party": locked, "status": locked.get_status_display().lower()})
+    before = locked.status
+    locked.status = status
+    locked.status_reason = reason if status == PartyStatus.SUSPENDED else ""
+    locked.save(update_fields=["status", "status_reason"])
+    audit_record(
+        action=f"{type(party).__name__.lower()}.{'suspend' if status == PartyStatus.SUSPENDED else 'reactivate'}",
+        actor=actor,
+        target=locked,
+        changes={"status": [before, status], "reason": reason},
+    )
+    return locked

@@ -1,0 +1,1 @@
+"""The ledger lives here (settlement issue); nothing is stored yet."""
