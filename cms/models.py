@@ -14,6 +14,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("intro_zh")]
     max_count = 1
+    template = "cms/home_page.html"
 
     class Meta:
         verbose_name = _("home page")

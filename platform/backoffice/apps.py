@@ -1,3 +1,6 @@
+from functools import wraps
+
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
@@ -10,6 +13,26 @@ class BackofficeConfig(OscarDashboardConfig):
     label = "mp_backoffice"
     verbose_name = _("Operator back-office")
     default_permissions = ["is_staff"]
+
+    def get_url_decorator(self, pattern):
+        """Anonymous visitors are sent to sign in; signed-in non-operators get 404, never a hint."""
+        from django.contrib.auth.views import redirect_to_login
+        from oscar.views.decorators import check_permissions
+
+        permissions = self.get_permissions(pattern.name)
+
+        def decorator(view):
+            @wraps(view)
+            def guarded(request, *args, **kwargs):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if not check_permissions(request.user, permissions):
+                    raise Http404
+                return view(request, *args, **kwargs)
+
+            return guarded
+
+        return decorator
 
     def get_urls(self):
         from backoffice import views

@@ -77,7 +77,7 @@ LOGINS = [
     DemoLogin("Distributor", "distributor@demo.test", "/distributor/"),
     DemoLogin("Store admin", "storeadmin@demo.test", "/store/"),
     DemoLogin("Several roles", "multi@demo.test", "/portal/"),
-    DemoLogin("Shopper", "shopper@demo.test", "/shop/"),
+    DemoLogin("Shopper", "shopper@demo.test", "/shop/accounts/"),
 ]
 
 
@@ -132,6 +132,12 @@ def load_home_page() -> None:
     if site and isinstance(site.root_page.specific, HomePage):
         return
     root = Page.get_first_root_node()
+    if root is None:  # a flushed database has lost wagtail's migration-made tree root
+        from django.conf import settings
+        from wagtail.models import Locale
+
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(title="Marketplace", slug="marketplace-home",

@@ -180,6 +180,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -199,7 +200,7 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
 
 # Oscar
-OSCAR_SHOP_NAME = "Marketplace"
+OSCAR_SHOP_NAME = _("Marketplace")
 OSCAR_DEFAULT_CURRENCY = "CNY"
 OSCAR_HOMEPAGE = "/shop/catalogue/"
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [
@@ -234,5 +235,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own handlers are replaced by the root one, so each line is printed once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django_tasks": {"level": "WARNING"},
+    },
 }

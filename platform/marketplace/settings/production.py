@@ -4,8 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from marketplace.settings.base import *  # noqa: F401,F403
 from marketplace.env import env_bool, env_int, env_str
+from marketplace.settings.base import *  # noqa: F401,F403
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:

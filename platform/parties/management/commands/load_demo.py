@@ -13,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, base_url, **options):
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo marketplace ready. Sign in at %s/login/" % base_url))
+        self.stdout.write(self.style.SUCCESS(f"Demo marketplace ready. Sign in at {base_url}/login/"))
         for login in logins:
             self.stdout.write(f"  {login.role:<14} {login.email:<24} {DEMO_PASSWORD}  → {base_url}{login.lands_on}")

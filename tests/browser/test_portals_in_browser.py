@@ -1,0 +1,153 @@
+"""The portals in a real browser: sign-in lands each role in its portal, the store portal fits a phone, and
+a wrong password is a form error, not a crash.
+
+Debian's Chromium driven by Playwright's sync API against pytest-django's live server (which also serves
+static files, so a missing stylesheet shows up here). The browser starts once per module.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+from parties.demo import DEMO_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless as root, and quiet on a machine with no internet: without the background-networking flags
+# Chromium keeps trying to reach Google's hosts.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 15_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"needs Debian's Chromium at {CHROMIUM} "
+                                                            "(apt-get install chromium)"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (requirements.txt)")
+
+
+@pytest.fixture(scope="module")
+def async_unsafe_allowed():
+    """Playwright's sync API keeps an event loop marked running in this thread, which makes Django refuse ORM
+    calls from the test thread (fixture setup, database flush); allow them for this module only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(async_unsafe_allowed):
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def site(transactional_db, live_server, async_unsafe_allowed):
+    """The demo marketplace behind a live server (transactional: the server thread must see committed data)."""
+    from parties.demo import load_demo
+
+    load_demo()
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh desktop context per test: no cookies carried over between roles."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in(page, site: str, email: str, password: str = DEMO_PASSWORD):
+    page.goto(f"{site}/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+
+
+def assert_stylesheets_loaded(page) -> None:
+    """Every linked stylesheet arrived and parsed into rules (the live server serves static files)."""
+    sheets = page.evaluate(
+        """() => [...document.querySelectorAll('link[rel=stylesheet]')].map(link => {
+               let rules = -1;
+               try { rules = link.sheet ? link.sheet.cssRules.length : 0; } catch (e) { rules = -2; }
+               return {href: link.href, rules};
+           })"""
+    )
+    assert sheets, f"no stylesheet linked on {page.url}"
+    empty = [sheet for sheet in sheets if sheet["rules"] <= 0]
+    assert not empty, f"stylesheets missing or empty on {page.url}: {empty}"
+
+
+@pytest.mark.parametrize(
+    ("email", "portal_path", "shows"),
+    [
+        ("operator@demo.test", "/shop/dashboard/", "Dashboard"),
+        ("supplier@demo.test", "/supplier/", "Green Leaf Tea"),
+        ("distributor@demo.test", "/distributor/", "Sunrise Retail"),
+        ("storeadmin@demo.test", "/store/", "Sunrise Online"),
+    ],
+    ids=["operator", "supplier", "distributor", "store-admin"],
+)
+def test_sign_in_lands_in_the_role_portal(site, page, email, portal_path, shows):
+    failures = []  # pages, stylesheets and scripts only: a favicon 404 is not the portal's fault
+    page.on("response", lambda response: response.status >= 400
+            and response.request.resource_type in {"document", "stylesheet", "script"}
+            and failures.append(f"{response.status} {response.url}"))
+
+    sign_in(page, site, email)
+    page.wait_for_url(f"{site}{portal_path}")
+
+    assert urlsplit(page.url).path == portal_path
+    body = page.inner_text("body")
+    assert shows in body, f"{email} landed on {page.url} without {shows!r}"
+    assert_stylesheets_loaded(page)
+    assert not failures, f"failed requests while signing in as {email}: {failures}"
+
+
+@pytest.mark.parametrize("path", ["/store/", "/store/staff/"])
+def test_store_portal_fits_a_phone_without_horizontal_scroll(site, browser, path):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        phone = context.new_page()
+        sign_in(phone, site, "storeadmin@demo.test")
+        response = phone.goto(f"{site}{path}")
+        assert response.status == 200, f"{path} answered {response.status}"
+        assert urlsplit(phone.url).path == path
+        assert_stylesheets_loaded(phone)
+        widths = phone.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+        )
+        assert widths["inner"] == 375, f"viewport is {widths['inner']} px wide, not a phone's 375"
+        assert widths["scroll"] <= widths["inner"], (
+            f"{path} scrolls sideways on a 375 px phone: content is {widths['scroll']} px wide"
+        )
+    finally:
+        context.close()
+
+
+def test_wrong_password_shows_the_error_on_the_login_page(site, page):
+    statuses = []
+    page.on("response", lambda response: statuses.append(response.status) if response.request.is_navigation_request()
+            else None)
+
+    sign_in(page, site, "supplier@demo.test", password="not-the-password")
+
+    assert urlsplit(page.url).path == "/login/"
+    error = page.locator(".errorlist")
+    assert error.first.is_visible(), "no error message shown after a wrong password"
+    assert "password" in error.first.inner_text().lower()
+    assert page.locator("input[name=username]").input_value() == "supplier@demo.test"
+    assert all(status < 500 for status in statuses), f"server errors during sign-in: {statuses}"

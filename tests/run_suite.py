@@ -1,0 +1,135 @@
+"""`make test`: the whole suite on the embedded defaults, then again on real PostgreSQL and Redis.
+
+Pass 1 runs every test on SQLite and the in-memory channel layer (what `make run` uses).
+Pass 2 starts a throwaway PostgreSQL and Redis (platform/localengines.py) when they are
+installed and runs the suite again against them, so the `postgres`/`redis` tests run
+and everything else is checked on the production engines too. Browser tests run in
+pass 1 only: they exercise templates and CSS, which do not depend on the engines.
+
+Each pass gets its own empty MARKETPLACE_VAR_DIR, so tests never touch the developer's
+var/ (database, media, search index) nor each other's.
+
+Arguments are passed to pytest (both passes), e.g. `tests/run_suite.py -k portal -x`;
+`--embedded-only` skips pass 2. Exits non-zero if any pass failed; a pass that collects
+no tests (pytest exit code 5) counts as failed, as does an installed engine failing to start.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "platform"))
+
+from localengines import EngineError, Engines, engines  # noqa: E402  (needs platform/ on the path first)
+
+PYTEST_BASE = ["-p", "no:cacheprovider", "-q", "-rs"]
+ENGINE_VARIABLES = ("DATABASE_URL", "REDIS_URL")
+NO_TESTS_COLLECTED = 5
+
+
+@dataclass
+class PassResult:
+    name: str
+    engines: str
+    returncode: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def verdict(self) -> str:
+        if self.ok:
+            return "passed"
+        if self.returncode == NO_TESTS_COLLECTED:
+            return "FAILED (no tests collected)"
+        return f"FAILED (pytest exit code {self.returncode})"
+
+
+def _banner(text: str) -> None:
+    print(f"\n{'=' * 8} {text} {'=' * max(8, 100 - len(text))}", flush=True)
+
+
+def _with_marker(args: list[str], exclude: str) -> list[str]:
+    """Add `not <exclude>` to the -m expression, merged with one the caller gave (pytest keeps only the last -m)."""
+    args, expression = list(args), None
+    for index, arg in enumerate(args):
+        if arg == "-m" and index + 1 < len(args):
+            expression = args[index + 1]
+            del args[index:index + 2]
+            break
+        if arg.startswith("-m") and len(arg) > 2:
+            expression = arg[2:].lstrip("=")
+            del args[index]
+            break
+    combined = f"({expression}) and not {exclude}" if expression else f"not {exclude}"
+    return ["-m", combined, *args]
+
+
+def run_pass(name: str, started: Engines, pytest_args: list[str]) -> PassResult:
+    """Run pytest in a child process with exactly the engines in `started` and a fresh var folder."""
+    env = {key: value for key, value in os.environ.items() if key not in ENGINE_VARIABLES}
+    env.update(started.env)
+    description = started.describe()
+    _banner(f"{name}: {description}")
+    for reason in started.skipped:
+        print(f"  {reason}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="marketplace-test-var-") as var_dir:
+        env["MARKETPLACE_VAR_DIR"] = var_dir
+        command = [sys.executable, "-m", "pytest", *PYTEST_BASE, *pytest_args]
+        print(f"  $ {shlex.join(command)}", flush=True)
+        began = time.monotonic()
+        returncode = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+        seconds = time.monotonic() - began
+    result = PassResult(name, description, returncode, seconds)
+    print(f"{name}: {result.verdict()} in {seconds:.1f} s on {description}", flush=True)
+    return result
+
+
+def main(argv: list[str]) -> int:
+    embedded_only = "--embedded-only" in argv
+    pytest_args = [arg for arg in argv if arg != "--embedded-only"]
+    results: list[PassResult] = []
+    notes: list[str] = []
+
+    results.append(run_pass("pass 1/2", Engines(), pytest_args))
+
+    if embedded_only:
+        notes.append("pass 2 (PostgreSQL + Redis) not run: --embedded-only")
+    else:
+        try:
+            with engines() as started:
+                notes += started.skipped
+                if started.env:
+                    results.append(run_pass("pass 2/2", started, _with_marker(pytest_args, "browser")))
+                else:
+                    notes.append("pass 2 not run: neither PostgreSQL nor Redis is installed")
+        except EngineError as error:
+            print(f"\npass 2: an installed engine failed to start:\n{error}", file=sys.stderr, flush=True)
+            results.append(PassResult("pass 2/2", "engines failed to start", 1, 0.0))
+
+    _banner("summary")
+    for result in results:
+        print(f"{result.name}  {result.verdict():<34} {result.seconds:7.1f} s  {result.engines}")
+    for note in notes:
+        print(f"note: {note}")
+    if len(results) > 1:
+        print("(browser tests run in pass 1 only)")
+    sys.stdout.flush()
+    return 0 if all(result.ok for result in results) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        print("\ninterrupted; throwaway servers stopped", file=sys.stderr)
+        sys.exit(130)
