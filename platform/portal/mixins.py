@@ -20,7 +20,7 @@ class PortalViewMixin(LoginRequiredMixin):
         except ChooseMembership:
             return redirect(f"{reverse('portal:landing')}?next={request.path}")
         except PortalDenied as denied:
-            return render(request, "portal/denied.html", {"title": denied.title, "message": denied.message},
+            return render(request, "portal/message.html", {"title": denied.title, "message": denied.message},
                           status=403)
         request.portal = self.portal
         return super().dispatch(request, *args, **kwargs)

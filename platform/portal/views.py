@@ -93,15 +93,15 @@ def healthz(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "portal/error.html", {"title": _("Page not found"),
+    return render(request, "portal/message.html", {"title": _("Page not found"),
                   "message": _("There is nothing at this address, or you may not see it.")}, status=404)
 
 
 def permission_denied(request, exception):
-    return render(request, "portal/error.html", {"title": _("Not allowed"),
+    return render(request, "portal/message.html", {"title": _("Not allowed"),
                   "message": str(exception) or _("You may not do this.")}, status=403)
 
 
 def server_error(request):
-    return render(request, "portal/error.html", {"title": _("Something went wrong"),
+    return render(request, "portal/message.html", {"title": _("Something went wrong"),
                   "message": _("The error has been logged. Please try again in a moment.")}, status=500)
