@@ -8,3 +8,6 @@ class SupplierConfig(AppConfig):
     name = "supplier"
     label = "mp_supplier"
     verbose_name = _("Supplier portal")
+
+    def ready(self):
+        from supplier import scopes  # noqa: F401  (registers catalogue models with the scoping helper)

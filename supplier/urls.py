@@ -6,7 +6,20 @@ app_name = "supplier"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("products/", views.ProductListView.as_view(), name="product-list"),
+    path("products/new/", views.ProductCreateView.as_view(), name="product-create"),
+    path("products/shelf/", views.ProductBulkShelfView.as_view(), name="product-bulk-shelf"),
+    path("products/import/", views.ProductImportView.as_view(), name="product-import"),
+    path("products/import/template/", views.SpreadsheetDownloadView.as_view(template=True),
+         name="product-import-template"),
+    path("products/export/", views.SpreadsheetDownloadView.as_view(), name="product-export"),
+    path("products/<int:pk>/", views.ProductDetailView.as_view(), name="product-detail"),
+    path("products/<int:pk>/edit/", views.ProductEditView.as_view(), name="product-edit"),
+    path("products/<int:pk>/submit/", views.ProductSubmitView.as_view(), name="product-submit"),
+    path("products/<int:pk>/shelf/", views.ProductShelfView.as_view(), name="product-shelf"),
+    path("products/<int:pk>/stock/", views.ProductStockView.as_view(), name="product-stock"),
     path("warehouses/", views.WarehouseListView.as_view(), name="warehouse-list"),
+    path("warehouses/new/", views.WarehouseCreateView.as_view(), name="warehouse-create"),
     path("warehouses/<int:pk>/", views.WarehouseDetailView.as_view(), name="warehouse-detail"),
     path("team/", views.MemberListView.as_view(), name="member-list"),
 ]

@@ -7,7 +7,9 @@ fails while any id-taking URL of ours is missing from the registry.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parties.models import Distributor, Membership, Store, Supplier, Warehouse
+from onboarding.models import Application
+from parties.models import Distributor, Membership, Plan, Store, Supplier, Warehouse
+from supplier.models import SupplierProduct
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,28 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
         own=lambda: _pk(Store.objects.get(slug="sunrise-online")),
         foreign=lambda: _pk(Store.objects.get(slug="harbor-online")),
     ),
+    **{
+        f"supplier:{name}": PortalTarget(
+            actor="supplier@demo.test",
+            own=lambda: _pk(_product("green-leaf-tea")),
+            foreign=lambda: _pk(_product("golden-grain")),
+            methods=methods,
+        )
+        for name, methods in [("product-detail", ("get",)), ("product-edit", ("get", "post")),
+                              ("product-submit", ("get", "post")), ("product-shelf", ("get", "post")),
+                              ("product-stock", ("get", "post"))]
+    },
+    # The market belongs to no party: "own" is a product in it, "foreign" one that is not (a draft).
+    "distributor:market-detail": PortalTarget(
+        actor="distributor@demo.test",
+        own=lambda: _pk(_product("green-leaf-tea", state="approved", on_shelf=True)),
+        foreign=lambda: _pk(_product("green-leaf-tea", state="draft")),
+    ),
 }
+
+
+def _product(supplier_slug: str, **filters) -> SupplierProduct:
+    return SupplierProduct.objects.filter(supplier__slug=supplier_slug, **filters).order_by("pk").first()
 
 # Operator back-office URLs: every party user is kept out (sent to sign in, never shown data).
 OPERATOR_TARGETS: dict[str, Callable[[], dict]] = {
@@ -45,6 +68,44 @@ OPERATOR_TARGETS: dict[str, Callable[[], dict]] = {
     "dashboard:mp-store-detail": lambda: _pk(Store.objects.get(slug="harbor-online")),
     "dashboard:mp-party-status": lambda: {"kind": "store",
                                           "pk": Store.objects.get(slug="harbor-online").pk},
+    "dashboard:mp-party-plan": lambda: {"kind": "distributor",
+                                        "pk": Distributor.objects.get(slug="harbor-goods").pk},
+    "dashboard:mp-plan-update": lambda: _pk(Plan.objects.get(code="pro")),
+    "dashboard:mp-application-detail": lambda: _pk(_open_application()),
+    "dashboard:mp-application-licence": lambda: _pk(_open_application()),
+    "dashboard:mp-application-approve": lambda: _pk(_open_application()),
+    "dashboard:mp-application-reject": lambda: _pk(_open_application()),
+    "dashboard:mp-review-detail": lambda: _pk(_product("golden-grain", state="submitted")),
+    "dashboard:mp-catalogue-detail": lambda: _pk(_product("golden-grain")),
+}
+
+
+
+def _open_application() -> Application:
+    return Application.objects.get(email="hello@mountainspring.test", kind="supplier")
+
+
+@dataclass(frozen=True)
+class TokenTarget:
+    """A public URL whose secret token is the only key: `own()` opens it, every `wrong()` token must 404."""
+
+    own: Callable[[], dict]
+    wrong: Callable[[], list[dict]]
+
+
+def _wrong_tokens(real: str) -> list[dict]:
+    flipped = real[:-1] + ("A" if real[-1] != "A" else "B")
+    return [{"token": flipped}, {"token": real.upper() if real.upper() != real else real.lower()},
+            {"token": real[:-1]}, {"token": "x"}]
+
+
+# Token URLs reachable without signing in: anyone holding another applicant's token is them, so the
+# sweep checks that near-miss and made-up tokens reveal nothing.
+TOKEN_TARGETS: dict[str, TokenTarget] = {
+    "onboarding:status": TokenTarget(
+        own=lambda: {"token": _open_application().token},
+        wrong=lambda: _wrong_tokens(_open_application().token),
+    ),
 }
 
 PARTY_USERS = ["supplier@demo.test", "distributor@demo.test", "storeadmin@demo.test", "multi@demo.test",

@@ -10,7 +10,8 @@ from parties.models import Distributor, Membership, Store, Supplier, Warehouse
 
 def snapshot():
     tables = ["mp_parties_supplier", "mp_parties_distributor", "mp_parties_store", "mp_parties_warehouse",
-              "mp_parties_membership", "partner_partner", "auth_user", "wagtailcore_page", "wagtailcore_site"]
+              "mp_parties_membership", "partner_partner",
+              "mp_parties_plan", "mp_onboarding_application", "auth_user", "wagtailcore_page", "wagtailcore_site"]
     with connection.cursor() as cursor:
         state = {}
         for table in tables:

@@ -17,7 +17,7 @@ from parties.services import party_set_status
 def test_concurrent_suspensions_of_one_store_apply_once():
     from parties.demo import load_demo
 
-    load_demo()
+    load_demo(with_catalogue=False)
     operator = get_user_model().objects.get(email="operator@demo.test")
     store = Store.objects.get(slug="maple-kids")
     barrier = threading.Barrier(4)

@@ -17,7 +17,7 @@ ORIGIN = [(b"origin", b"http://127.0.0.1:8000")]
 async def _connect_as(client, email):
     from parties.demo import load_demo
 
-    await sync_to_async(load_demo)()
+    await sync_to_async(load_demo)(with_catalogue=False)
     user = await sync_to_async(get_user_model().objects.get)(email=email)
     await sync_to_async(client.force_login)(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()

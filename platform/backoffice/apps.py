@@ -55,4 +55,37 @@ class BackofficeConfig(OscarDashboardConfig):
             ),
             path("audit/", views.AuditListView.as_view(), name="mp-audit-list"),
         ]
+        urls += self._onboarding_urls()
+        urls += self._catalogue_urls()
         return self.post_process_urls(urls)
+
+    def _catalogue_urls(self):
+        """Review queue and suppliers' catalogue (views in backoffice.catalogue_views)."""
+        from backoffice import catalogue_views as catalogue
+
+        return [
+            path("reviews/", catalogue.ReviewQueueView.as_view(), name="mp-review-list"),
+            path("reviews/<int:pk>/", catalogue.ReviewDetailView.as_view(), name="mp-review-detail"),
+            path("catalogue/", catalogue.CatalogueListView.as_view(), name="mp-catalogue-list"),
+            path("catalogue/<int:pk>/", catalogue.CatalogueDetailView.as_view(), name="mp-catalogue-detail"),
+        ]
+
+    def _onboarding_urls(self):
+        """Applications queue, plans, and plan assignment (views live in the onboarding app)."""
+        from onboarding import operator_views as onboarding
+
+        return [
+            path("applications/", onboarding.ApplicationListView.as_view(), name="mp-application-list"),
+            path("applications/<int:pk>/", onboarding.ApplicationDetailView.as_view(),
+                 name="mp-application-detail"),
+            path("applications/<int:pk>/licence/", onboarding.ApplicationLicenceView.as_view(),
+                 name="mp-application-licence"),
+            path("applications/<int:pk>/approve/", onboarding.ApplicationApproveView.as_view(),
+                 name="mp-application-approve"),
+            path("applications/<int:pk>/reject/", onboarding.ApplicationRejectView.as_view(),
+                 name="mp-application-reject"),
+            path("plans/", onboarding.PlanListView.as_view(), name="mp-plan-list"),
+            path("plans/new/", onboarding.PlanFormView.as_view(), name="mp-plan-create"),
+            path("plans/<int:pk>/", onboarding.PlanFormView.as_view(), name="mp-plan-update"),
+            path("parties/<str:kind>/<int:pk>/plan/", onboarding.PartyPlanView.as_view(), name="mp-party-plan"),
+        ]

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list
-from parties.models import Distributor, Store, Supplier
+from parties.models import Distributor, Plan, Store, Supplier
 from parties.scoping import Scope, scoped
 from parties.selectors import distributor_list, member_list, store_list, supplier_list, warehouse_list
 from parties.services import party_set_status
@@ -79,6 +79,7 @@ class PartyDetailView(DetailView):
             stores=store_list(scope=scope) if self.kind != "store" else [],
             warehouses=warehouse_list(scope=scope) if self.kind == "supplier" else [],
             history=AuditEvent.objects.filter(target_type__model=self.kind, target_id=str(party.pk))[:20],
+            plans=scoped(Plan.objects.order_by("code"), scope=OPERATOR),  # for the plan form
         )
         return context
 

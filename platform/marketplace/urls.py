@@ -14,6 +14,7 @@ urlpatterns = [
     path("supplier/", include("supplier.urls")),
     path("distributor/", include("distributor.urls")),
     path("store/", include("storeadmin.urls")),
+    path("apply/", include("onboarding.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),

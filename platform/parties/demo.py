@@ -154,11 +154,38 @@ def load_home_page() -> None:
         old_root.delete()
 
 
-DEMO_STEPS = [load_parties, load_home_page]
+def load_catalogue_basics() -> None:
+    from supplier.demo import load_catalogue_basics as load_basics
+
+    load_basics()
+
+
+def load_catalogues() -> None:
+    from supplier.demo import load_catalogues as load_supplier_catalogues
+
+    load_supplier_catalogues()
+
+
+def load_plans() -> None:
+    from onboarding.demo import load_plans as load_onboarding_plans
+
+    load_onboarding_plans()
+
+
+def load_applications() -> None:
+    from onboarding.demo import load_applications as load_onboarding_applications
+
+    load_onboarding_applications()
+
+
+DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_catalogue_basics, load_catalogues]
 
 
 @transaction.atomic
-def load_demo() -> list[DemoLogin]:
+def load_demo(*, with_catalogue: bool = True) -> list[DemoLogin]:
+    """Build the demo; tests that flush the database reload it without the (slower) catalogues."""
     for step in DEMO_STEPS:
+        if step is load_catalogues and not with_catalogue:
+            continue
         step()
     return LOGINS

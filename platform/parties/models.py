@@ -5,7 +5,10 @@ distributors own stores; users join a supplier, a distributor or a single
 store through a Membership with a role.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -36,12 +39,54 @@ class BilingualName(models.Model):
         return self.display_name
 
 
+def validate_commission_rate(value: Decimal) -> None:
+    """A rate is a share of the sale: 0 ≤ rate < 1 (0.0500 is 5 per cent)."""
+    if value is not None and not (Decimal("0") <= value < Decimal("1")):
+        raise ValidationError(_("Enter a rate from 0 up to (not including) 1, e.g. 0.0500 for 5 per cent."),
+                              code="rate_range")
+
+
+class Plan(BilingualName):
+    """A level (basic, pro, flagship) that sets a party's limits and its default commission rate.
+
+    An empty limit means unlimited. The default plan is what newly approved
+    parties get and what applies to a party that has no plan.
+    """
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    max_products = models.PositiveIntegerField(_("max products"), null=True, blank=True,
+                                               help_text=_("Leave empty for unlimited."))
+    max_stores = models.PositiveIntegerField(_("max stores"), null=True, blank=True,
+                                             help_text=_("Leave empty for unlimited."))
+    default_commission_rate = models.DecimalField(
+        _("default commission rate"), max_digits=5, decimal_places=4, default=Decimal("0"),
+        validators=[validate_commission_rate], help_text=_("A share of the sale: 0.0500 is 5 per cent."),
+    )
+    is_default = models.BooleanField(_("default plan"), default=False)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_commission_rate__gte=0) & Q(default_commission_rate__lt=1),
+                name="mp_plan_commission_rate_range",
+            ),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="mp_plan_single_default"),
+        ]
+
+
 class Party(BilingualName):
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     status = models.CharField(
         _("status"), max_length=16, choices=PartyStatus.choices, default=PartyStatus.ACTIVE
     )
     status_reason = models.CharField(_("status reason"), max_length=255, blank=True)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("plan")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

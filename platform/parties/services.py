@@ -1,11 +1,13 @@
 """Commands that change parties. Each checks its input, changes state and audits in one transaction."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from parties.models import Distributor, PartyStatus, Store, Supplier
+from parties.models import Distributor, PartyStatus, Store, Supplier, Warehouse
 
 Party = Supplier | Distributor | Store
 
@@ -37,3 +39,23 @@ def party_set_status(*, actor, party: Party, status: str, reason: str = "") -> P
         changes={"status": [before, status], "reason": reason},
     )
     return locked
+
+
+@transaction.atomic
+def warehouse_create(*, actor, supplier: Supplier, code: str, name: str, name_zh: str = "",
+                     address: str = "") -> Warehouse:
+    """A new stock location of `supplier`; the code is what spreadsheets name in their stock columns."""
+    code, name = (code or "").strip().lower(), (name or "").strip()
+    errors = {}
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", code):
+        errors["code"] = _("Use 1–32 lower-case letters, digits or hyphens, e.g. “hz” or “north-1”.")
+    elif Warehouse.objects.filter(supplier=supplier, code=code).exists():
+        errors["code"] = _("You already have a warehouse with the code “%(code)s”.") % {"code": code}
+    if not name:
+        errors["name"] = _("Name is required.")
+    if errors:
+        raise ValidationError(errors)
+    warehouse = Warehouse.objects.create(supplier=supplier, code=code, name=name, name_zh=(name_zh or "").strip(),
+                                         address=(address or "").strip())
+    audit_record(action="warehouse.create", actor=actor, target=warehouse, changes={"code": code})
+    return warehouse

@@ -5,46 +5,13 @@ Debian's Chromium driven by Playwright's sync API against pytest-django's live s
 static files, so a missing stylesheet shows up here). The browser starts once per module.
 """
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
 
-from parties.demo import DEMO_PASSWORD
+from tests.browser.support import TIMEOUT_MS, assert_stylesheets_loaded, sign_in
 
-CHROMIUM = "/usr/bin/chromium"
-# Headless as root, and quiet on a machine with no internet: without the background-networking flags
-# Chromium keeps trying to reach Google's hosts.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 15_000
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"needs Debian's Chromium at {CHROMIUM} "
-                                                            "(apt-get install chromium)"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (requirements.txt)")
-
-
-@pytest.fixture(scope="module")
-def async_unsafe_allowed():
-    """Playwright's sync API keeps an event loop marked running in this thread, which makes Django refuse ORM
-    calls from the test thread (fixture setup, database flush); allow them for this module only."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(async_unsafe_allowed):
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
@@ -52,7 +19,7 @@ def site(transactional_db, live_server, async_unsafe_allowed):
     """The demo marketplace behind a live server (transactional: the server thread must see committed data)."""
     from parties.demo import load_demo
 
-    load_demo()
+    load_demo(with_catalogue=False)
     return live_server.url
 
 
@@ -65,28 +32,6 @@ def page(browser):
         yield context.new_page()
     finally:
         context.close()
-
-
-def sign_in(page, site: str, email: str, password: str = DEMO_PASSWORD):
-    page.goto(f"{site}/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("form button[type=submit]")
-
-
-def assert_stylesheets_loaded(page) -> None:
-    """Every linked stylesheet arrived and parsed into rules (the live server serves static files)."""
-    sheets = page.evaluate(
-        """() => [...document.querySelectorAll('link[rel=stylesheet]')].map(link => {
-               let rules = -1;
-               try { rules = link.sheet ? link.sheet.cssRules.length : 0; } catch (e) { rules = -2; }
-               return {href: link.href, rules};
-           })"""
-    )
-    assert sheets, f"no stylesheet linked on {page.url}"
-    empty = [sheet for sheet in sheets if sheet["rules"] <= 0]
-    assert not empty, f"stylesheets missing or empty on {page.url}: {empty}"
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 OUR_APPS = [
     "parties.apps.PartiesConfig",
     "audit.apps.AuditConfig",
+    "onboarding.apps.OnboardingConfig",
     "portal.apps.PortalConfig",
     "backoffice.apps.BackofficeConfig",
     "supplier.apps.SupplierConfig",
@@ -50,7 +51,7 @@ OSCAR_APPS = [
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "oscar_apps.partner.apps.PartnerConfig",  # forked: wholesale price and retail floor on stock records
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
@@ -202,6 +203,7 @@ STRIPE_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
 # Oscar
 OSCAR_SHOP_NAME = _("Marketplace")
 OSCAR_DEFAULT_CURRENCY = "CNY"
+OSCAR_EAGER_ALERTS = False  # low-stock alerts are ours (store admin issue), not a check on every stock save
 OSCAR_HOMEPAGE = "/shop/catalogue/"
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [
     {
@@ -211,6 +213,10 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [
             {"label": _("Suppliers"), "url_name": "dashboard:mp-supplier-list"},
             {"label": _("Distributors"), "url_name": "dashboard:mp-distributor-list"},
             {"label": _("Stores"), "url_name": "dashboard:mp-store-list"},
+            {"label": _("Applications"), "url_name": "dashboard:mp-application-list"},
+            {"label": _("Plans"), "url_name": "dashboard:mp-plan-list"},
+            {"label": _("Review queue"), "url_name": "dashboard:mp-review-list"},
+            {"label": _("Catalogue"), "url_name": "dashboard:mp-catalogue-list"},
             {"label": _("Audit log"), "url_name": "dashboard:mp-audit-list"},
         ],
     },

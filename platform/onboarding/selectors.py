@@ -1,0 +1,85 @@
+"""Queries about applications and plans, and the plan limits other capabilities ask before adding things.
+
+Plan limits: a party's own plan applies, else the default plan, else no limit.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from oscar.core.loading import get_model
+
+from onboarding.models import Application
+from parties.models import Distributor, Plan, Store, Supplier
+from parties.scoping import Scope, scoped
+
+
+def application_list(*, scope: Scope, status: str = "", kind: str = "") -> QuerySet[Application]:
+    qs = scoped(Application.objects.select_related("decided_by", "supplier", "distributor"), scope=scope)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-pk")
+
+
+def application_by_token(*, token: str) -> Application | None:
+    """The applicant's own application; the token is the only key, so no scope applies."""
+    return Application.objects.filter(token=token).first() if token else None
+
+
+def plan_list(*, scope: Scope) -> QuerySet[Plan]:
+    return scoped(Plan.objects.all(), scope=scope).order_by("code")
+
+
+def default_plan() -> Plan | None:
+    return Plan.objects.filter(is_default=True).first()
+
+
+def effective_plan(*, party: Supplier | Distributor | Store) -> Plan | None:
+    return party.plan if party.plan_id else default_plan()
+
+
+def plan_commission_rate(*, party: Supplier | Distributor | Store) -> Decimal:
+    """The party's default commission rate; zero when no plan applies at all."""
+    plan = effective_plan(party=party)
+    return plan.default_commission_rate if plan else Decimal("0")
+
+
+def supplier_product_count(*, supplier: Supplier) -> int:
+    """Top-level oscar products (standalone or parent) the supplier sells, found through its stock records."""
+    Product = get_model("catalogue", "Product")
+    partner_id = supplier.partner_id
+    return (
+        Product.objects.filter(parent__isnull=True)
+        .filter(Q(stockrecords__partner_id=partner_id) | Q(children__stockrecords__partner_id=partner_id))
+        .distinct()
+        .count()
+    )
+
+
+def plan_allows_more_products(*, supplier: Supplier, adding: int = 1, current: int | None = None) -> bool:
+    """Whether the supplier's plan leaves room for `adding` more products.
+
+    Pass `current` when the caller already knows the supplier's product count
+    (for instance from the catalogue's own ownership table); otherwise it is
+    counted from oscar's stock records.
+    """
+    plan = effective_plan(party=supplier)
+    if plan is None or plan.max_products is None:
+        return True
+    if current is None:
+        current = supplier_product_count(supplier=supplier)
+    return current + adding <= plan.max_products
+
+
+def plan_allows_more_stores(*, owner: Supplier | Distributor, adding: int = 1) -> bool:
+    """Whether a distributor's (or a supplier's flagship) plan leaves room for `adding` more stores."""
+    plan = effective_plan(party=owner)
+    if plan is None or plan.max_stores is None:
+        return True
+    return store_count(owner=owner) + adding <= plan.max_stores
+
+
+def store_count(*, owner: Supplier | Distributor) -> int:
+    field = "supplier" if isinstance(owner, Supplier) else "distributor"
+    return Store.objects.filter(**{field: owner}).count()

@@ -1,0 +1,15 @@
+"""The one way to lock rows that money or stock depend on: ordered by pk, evaluated at once.
+
+A fixed lock order means two transactions touching the same rows queue
+instead of deadlocking; evaluating at once means the locks are held from
+here, not from whenever the queryset happens to be iterated.
+"""
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+
+def lock_rows(queryset: QuerySet) -> list:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_rows() must run inside transaction.atomic()")
+    return list(queryset.select_for_update().order_by("pk"))

@@ -1,0 +1,99 @@
+"""A supplier's catalogue on top of oscar: who owns a product, its review state, tags and stock per warehouse.
+
+Oscar's Product/StockRecord hold the goods and prices; these tables add
+what a marketplace needs and oscar does not have.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProductTag(models.Model):
+    """Merchandising tags suppliers put on products (new, hot, promotion)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name (English)"), max_length=64)
+    name_zh = models.CharField(_("name (Simplified Chinese)"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product tag")
+
+    def __str__(self) -> str:
+        if self.name_zh and (get_language() or "").lower().startswith("zh"):
+            return self.name_zh
+        return self.name
+
+
+class SupplierProduct(models.Model):
+    """One top-level oscar product (standalone or parent) owned by one supplier, with its review state."""
+
+    product = models.OneToOneField("catalogue.Product", on_delete=models.CASCADE, related_name="supplier_entry")
+    supplier = models.ForeignKey("mp_parties.Supplier", on_delete=models.PROTECT, related_name="products")
+    state = models.CharField(_("review state"), max_length=16, choices=ReviewState.choices,
+                             default=ReviewState.DRAFT, db_index=True)
+    on_shelf = models.BooleanField(_("on shelf"), default=True)
+    reject_reason = models.CharField(_("rejection reason"), max_length=500, blank=True)
+    tags = models.ManyToManyField(ProductTag, blank=True, related_name="products", verbose_name=_("tags"))
+    approved_snapshot = models.JSONField(_("content at last approval"), null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier product")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["supplier", "state", "on_shelf"], name="mp_supplier_product_state")]
+
+    def __str__(self) -> str:
+        return self.product.title
+
+    @property
+    def in_market(self) -> bool:
+        return self.state == ReviewState.APPROVED and self.on_shelf
+
+
+class ReviewEvent(models.Model):
+    """The approval history of a product: every submission, decision and shelf change."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RESUBMITTED = "resubmitted", _("Changed after approval, back to review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SHELF_ON = "shelf_on", _("Put on shelf")
+        SHELF_OFF = "shelf_off", _("Taken off shelf")
+
+    entry = models.ForeignKey(SupplierProduct, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("review event")
+
+
+class WarehouseStock(models.Model):
+    """How many units of one SKU (stock record) sit in one of the supplier's warehouses."""
+
+    stockrecord = models.ForeignKey("partner.StockRecord", on_delete=models.CASCADE, related_name="warehouse_stock")
+    warehouse = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="stock")
+    on_hand = models.PositiveIntegerField(_("on hand"), default=0)
+
+    class Meta:
+        verbose_name = _("warehouse stock")
+        constraints = [models.UniqueConstraint(fields=["stockrecord", "warehouse"], name="mp_warehouse_stock_unique")]

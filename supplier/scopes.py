@@ -1,0 +1,6 @@
+"""How catalogue rows belong to suppliers, for the scoping helper."""
+
+from parties.scoping import register_scope
+from supplier.models import SupplierProduct
+
+register_scope(SupplierProduct, supplier="supplier")

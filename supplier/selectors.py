@@ -1,0 +1,191 @@
+"""Catalogue queries: a supplier's own products (scoped), the distribution market, and lookup tables."""
+
+from collections import defaultdict
+
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from oscar.core.loading import get_model
+
+from parties.models import PartyStatus, Supplier, Warehouse
+from parties.scoping import Scope, scoped
+from supplier.models import ProductTag, ReviewEvent, ReviewState, SupplierProduct, WarehouseStock
+
+Category = get_model("catalogue", "Category")
+ProductClass = get_model("catalogue", "ProductClass")
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+
+SORTS = {
+    "updated": "-updated_at",
+    "title": "product__title",
+    "-title": "-product__title",
+    "stock": "total_stock",
+    "-stock": "-total_stock",
+    "price": "min_wholesale",
+    "-price": "-min_wholesale",
+}
+
+
+def category_paths() -> dict[str, object]:
+    """Every category by its full path ("Tea > Green tea"), in one query."""
+    by_depth_path: dict[str, str] = {}
+    result = {}
+    for category in Category.get_tree():
+        parent_path = category.path[: -Category.steplen]
+        name = f"{by_depth_path[parent_path]} > {category.name}" if parent_path in by_depth_path else category.name
+        by_depth_path[category.path] = name
+        result[name] = category
+    return result
+
+
+def product_classes() -> dict[str, object]:
+    return {pc.name: pc for pc in ProductClass.objects.all()}
+
+
+def tag_codes() -> dict[str, ProductTag]:
+    return {tag.code: tag for tag in ProductTag.objects.all()}
+
+
+def warehouse_codes(*, supplier: Supplier) -> dict[str, Warehouse]:
+    return {w.code: w for w in Warehouse.objects.filter(supplier=supplier)}
+
+
+def skus_of(*, supplier: Supplier, exclude_entry: SupplierProduct | None = None) -> set[str]:
+    qs = StockRecord.objects.filter(partner_id=supplier.partner_id)
+    if exclude_entry is not None:
+        qs = qs.exclude(Q(product_id=exclude_entry.product_id) | Q(product__parent_id=exclude_entry.product_id))
+    return set(qs.values_list("partner_sku", flat=True))
+
+
+def _stock_subquery(field: str, aggregate):
+    """Aggregate over the stock records of a top-level product (itself or its children)."""
+    rows = (StockRecord.objects.filter(Q(product_id=OuterRef("product_id")) | Q(product__parent_id=OuterRef(
+        "product_id"))).order_by().values("partner_id").annotate(v=aggregate(field)).values("v"))
+    return Subquery(rows[:1])
+
+
+def with_figures(qs: QuerySet[SupplierProduct]) -> QuerySet[SupplierProduct]:
+    """Annotate stock and price figures and join what list pages show, so a page costs a fixed query count."""
+    return qs.select_related("product", "product__product_class", "supplier").annotate(
+        total_stock=Coalesce(_stock_subquery("num_in_stock", Sum), Value(0), output_field=IntegerField()),
+        min_wholesale=_stock_subquery("wholesale_price", Min),
+        max_suggested=_stock_subquery("price", Max),
+        sku_count=Coalesce(_stock_subquery("id", Count), Value(0), output_field=IntegerField()),
+    ).prefetch_related("tags", Prefetch("product__categories"))
+
+
+def supplier_product_list(*, scope: Scope, search: str = "", state: str = "", shelf: str = "",
+                          category: str = "", sort: str = "updated") -> QuerySet[SupplierProduct]:
+    qs = scoped(SupplierProduct.objects.all(), scope=scope)
+    if search:
+        skus = StockRecord.objects.filter(partner_sku__icontains=search)
+        qs = qs.filter(Q(product__title__icontains=search) | Q(product__stockrecords__in=skus)
+                       | Q(product__children__stockrecords__in=skus)).distinct()
+    if state in ReviewState.values:
+        qs = qs.filter(state=state)
+    if shelf in {"on", "off"}:
+        qs = qs.filter(on_shelf=shelf == "on")
+    if category:
+        qs = qs.filter(product__categories__name__icontains=category).distinct()
+    return with_figures(qs).order_by(SORTS.get(sort, "-updated_at"), "-pk")
+
+
+def supplier_product_detail(*, scope: Scope, pk: int) -> SupplierProduct:
+    """The entry with its variants, stock records and warehouse stock; raises DoesNotExist outside scope."""
+    return (scoped(SupplierProduct.objects.all(), scope=scope)
+            .select_related("product", "product__product_class", "supplier")
+            .prefetch_related("tags", "product__categories", "product__images",
+                              Prefetch("history", queryset=ReviewEvent.objects.select_related("actor")))
+            .get(pk=pk))
+
+
+def variant_rows(*, entry: SupplierProduct) -> list[dict]:
+    """One row per SKU of the product: the variant, its prices and its stock per warehouse."""
+    product = entry.product
+    variants = list(product.children.all().order_by("pk")) if product.is_parent else [product]
+    records = {sr.product_id: sr for sr in StockRecord.objects.filter(
+        product__in=variants, partner_id=entry.supplier.partner_id)}
+    stock = {}
+    for ws in WarehouseStock.objects.filter(stockrecord__in=records.values()).select_related("warehouse"):
+        stock.setdefault(ws.stockrecord_id, {})[ws.warehouse.code] = ws.on_hand
+    rows = []
+    for variant in variants:
+        record = records.get(variant.pk)
+        rows.append({"product": variant, "record": record, "label": variant.title if product.is_parent else "",
+                     "stock": stock.get(record.pk, {}) if record else {}})
+    return rows
+
+
+def review_queue(*, supplier_id: int | None = None) -> QuerySet[SupplierProduct]:
+    qs = SupplierProduct.objects.filter(state=ReviewState.SUBMITTED)
+    if supplier_id:
+        qs = qs.filter(supplier_id=supplier_id)
+    return with_figures(qs).order_by("submitted_at", "pk")
+
+
+def operator_catalogue(*, supplier_id: int | None = None, state: str = "", category: str = "",
+                       search: str = "") -> QuerySet[SupplierProduct]:
+    qs = scoped(SupplierProduct.objects.all(), scope=Scope.operator())
+    if supplier_id:
+        qs = qs.filter(supplier_id=supplier_id)
+    if state in ReviewState.values:
+        qs = qs.filter(state=state)
+    if category:
+        qs = qs.filter(product__categories__name__icontains=category).distinct()
+    if search:
+        qs = qs.filter(product__title__icontains=search)
+    return with_figures(qs).order_by("-updated_at", "-pk")
+
+
+def market_products(*, search: str = "", category: str = "", supplier_id: int | None = None,
+                    sort: str = "-updated") -> QuerySet[SupplierProduct]:
+    """What distributors may list: approved, on shelf, in stock, from an active supplier."""
+    qs = with_figures(SupplierProduct.objects.filter(
+        state=ReviewState.APPROVED, on_shelf=True, supplier__status=PartyStatus.ACTIVE)).filter(total_stock__gt=0)
+    if search:
+        qs = qs.filter(product__title__icontains=search)
+    if category:
+        qs = qs.filter(product__categories__name__icontains=category).distinct()
+    if supplier_id:
+        qs = qs.filter(supplier_id=supplier_id)
+    return qs.order_by(SORTS.get(sort.lstrip("-") if sort == "-updated" else sort, "-updated_at"), "-pk")
+
+
+def review_snapshots(entries) -> dict[int, dict]:
+    """The reviewed content (text, category, images, price floors) of many entries in four queries.
+
+    Entries must come from a catalogue selector (supplier and categories already loaded).
+    """
+    entries = list(entries)
+    if not entries:
+        return {}
+    path_of = {category.pk: path for path, category in category_paths().items()}
+    product_ids = [entry.product_id for entry in entries]
+    images = defaultdict(list)
+    for image in ProductImage.objects.filter(product_id__in=product_ids).order_by("display_order", "pk"):
+        images[image.product_id].append(image.original.name)
+    children = defaultdict(list)
+    for child in Product.objects.filter(parent_id__in=product_ids).order_by("pk"):
+        children[child.parent_id].append(child)
+    variant_ids = product_ids + [child.pk for kids in children.values() for child in kids]
+    records = {(record.product_id, record.partner_id): record
+               for record in StockRecord.objects.filter(product_id__in=variant_ids)}
+    snapshots = {}
+    for entry in entries:
+        product = entry.product
+        variants = children[product.pk] if product.is_parent else [product]
+        skus = {}
+        for variant in variants:
+            record = records.get((variant.pk, entry.supplier.partner_id))
+            if record is not None:
+                skus[record.partner_sku] = {"name": variant.title if product.is_parent else "",
+                                            "min_retail_price": str(record.min_retail_price)}
+        snapshots[entry.pk] = {
+            "title": product.title,
+            "description": product.description,
+            "category": sorted(path_of.get(c.pk, c.name) for c in product.categories.all()),
+            "images": images[product.pk],
+            "variants": skus,
+        }
+    return snapshots

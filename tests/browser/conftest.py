@@ -1,0 +1,33 @@
+"""Fixtures of the browser tests: one Chromium per module, async-unsafe ORM calls allowed around it."""
+
+import pytest
+from playwright import sync_api
+
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, SKIP_REASON
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+            if CHROMIUM_MISSING:
+                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+@pytest.fixture(scope="module")
+def async_unsafe_allowed():
+    """Playwright's sync API keeps an event loop marked running in this thread, which makes Django refuse ORM
+    calls from the test thread (fixture setup, database flush); allow them for this module only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(async_unsafe_allowed):
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
