@@ -22,6 +22,8 @@ class VariantInput:
     suggested_retail_price: Decimal | None = None
     min_retail_price: Decimal | None = None
     stock: dict[str, int] = field(default_factory=dict)  # warehouse code → units on hand
+    # attribute code → value as typed ("" clears it); set on the child of a product with variants, else on the product
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,11 +76,67 @@ def parse_quantity(raw) -> int:
     return int(number)
 
 
+ATTRIBUTE_PREFIX = "attr:"
+SUPPORTED_ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean")
+TRUE_WORDS = {"yes", "true", "1"}
+FALSE_WORDS = {"no", "false", "0"}
+
+
+def parse_attribute(attribute_type: str, raw):
+    """The value of an oscar product attribute of `attribute_type` from a form or cell; None for an empty one."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    if attribute_type == "text":
+        if len(text) > 255:
+            raise ValueError(_("is longer than 255 characters"))
+        return text
+    if attribute_type == "integer":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a whole number") % {"value": text}) from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number") % {"value": text})
+        if abs(number) > 2**31 - 1:
+            raise ValueError(_("is too large"))
+        return int(number)
+    if attribute_type == "float":
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number") % {"value": text}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number") % {"value": text})
+        return float(number)
+    if attribute_type == "boolean":
+        if text.lower() in TRUE_WORDS:
+            return True
+        if text.lower() in FALSE_WORDS:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no") % {"value": text})
+    raise ValueError(_("has the type “%(type)s”, which this form and the spreadsheet import do not support")
+                     % {"type": attribute_type})
+
+
+def attribute_text(value) -> str:
+    """An attribute value as the form and the spreadsheet show it; parse_attribute reads it back unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
 def validate_product(data: ProductInput, *, categories: set[str], product_classes: set[str], tags: set[str],
-                     warehouses: set[str], taken_skus: set[str]) -> list[InputError]:
+                     warehouses: set[str], taken_skus: set[str],
+                     attributes: dict[str, dict[str, object]] | None = None) -> list[InputError]:
     """Every problem with `data`; an empty list means it can be written.
 
-    `taken_skus` are SKUs the supplier already uses elsewhere (not on this product).
+    `taken_skus` are SKUs the supplier already uses elsewhere (not on this product). `attributes` are the
+    product attributes of each product class ({class name: {code: ProductAttribute}}).
     """
     errors: list[InputError] = []
     if not data.title.strip():
@@ -103,6 +161,29 @@ def validate_product(data: ProductInput, *, categories: set[str], product_classe
     seen: set[str] = set()
     for index, variant in enumerate(data.variants):
         errors.extend(_validate_variant(variant, index, warehouses=warehouses, taken_skus=taken_skus, seen=seen))
+        if data.product_class in product_classes:
+            errors.extend(_validate_attributes(variant, index, product_class=data.product_class,
+                                               allowed=(attributes or {}).get(data.product_class, {})))
+    return errors
+
+
+def _validate_attributes(variant: VariantInput, index: int, *, product_class: str, allowed) -> list[InputError]:
+    """Each value must be one of the product type's attributes and read as its type; empty values are fine."""
+    errors = []
+    for code, raw in variant.attributes.items():
+        column = f"{ATTRIBUTE_PREFIX}{code}"
+        if raw is None or not str(raw).strip():
+            continue
+        attribute = allowed.get(code)
+        if attribute is None:
+            errors.append(InputError(column, _("Product type “%(type)s” has no attribute “%(code)s”.")
+                                     % {"type": product_class, "code": code}, index))
+            continue
+        try:
+            parse_attribute(attribute.type, raw)
+        except ValueError as problem:
+            errors.append(InputError(column, _("%(name)s %(problem)s.") % {"name": attribute.name,
+                                                                          "problem": problem}, index))
     return errors
 
 

@@ -20,6 +20,7 @@ from supplier.models import ProductTag, SupplierProduct
 
 Category = get_model("catalogue", "Category")
 ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
 
 CATEGORIES = {
     "Tea": ["Green tea", "Black tea", "Oolong"],
@@ -27,6 +28,14 @@ CATEGORIES = {
     "Home": ["Kitchen", "Textiles", "Storage"],
 }
 PRODUCT_CLASSES = ["Tea", "Food", "Homeware"]
+# product class → [(code, name, oscar attribute type)]; none required, so products without values stay valid
+PRODUCT_ATTRIBUTES = {
+    "Tea": [("origin", "Origin", "text"), ("harvest_year", "Harvest year", "integer")],
+    "Food": [("shelf_life_days", "Shelf life (days)", "integer"), ("organic", "Organic", "boolean")],
+    "Homeware": [("material", "Material", "text")],
+}
+TEA_ORIGINS = {"Green tea": "Hangzhou", "Black tea": "Qimen", "Oolong": "Anxi"}
+HOMEWARE_MATERIALS = {"Kitchen": "Ceramic", "Textiles": "Cotton", "Storage": "Bamboo"}
 TAGS = [("new", "New", "新品"), ("hot", "Hot", "热卖"), ("promotion", "Promotion", "促销")]
 
 # supplier slug → (product type, SKU prefix, [(title, category, base wholesale, [variant names])])
@@ -121,13 +130,29 @@ def load_catalogue_basics() -> None:
     for code, name, name_zh in TAGS:
         ProductTag.objects.get_or_create(code=code, defaults={"name": name, "name_zh": name_zh})
     for name in PRODUCT_CLASSES:
-        ProductClass.objects.get_or_create(name=name, defaults={"requires_shipping": True, "track_stock": True})
+        product_class, _created = ProductClass.objects.get_or_create(
+            name=name, defaults={"requires_shipping": True, "track_stock": True})
+        for code, label, attribute_type in PRODUCT_ATTRIBUTES.get(name, []):
+            ProductAttribute.objects.get_or_create(product_class=product_class, code=code,
+                                                   defaults={"name": label, "type": attribute_type})
     paths = selectors.category_paths()
     for top, children in CATEGORIES.items():
         root = paths.get(top) or Category.add_root(name=top)
         for child in children:
             if f"{top} > {child}" not in paths:
                 root.add_child(name=child)
+
+
+def demo_attributes(product_class: str, category: str, number: int) -> dict[str, str]:
+    """Some attribute values for a demo product, as a supplier would type them."""
+    leaf = category.split(" > ")[-1]
+    if product_class == "Tea":
+        return {"origin": TEA_ORIGINS.get(leaf, ""), "harvest_year": "2025" if number % 2 else "2024"}
+    if product_class == "Food":
+        return {"shelf_life_days": "365" if leaf == "Grains" else "180", "organic": "yes" if number % 3 == 0 else "no"}
+    if product_class == "Homeware":
+        return {"material": HOMEWARE_MATERIALS.get(leaf, "")}
+    return {}
 
 
 def _price(base: Decimal, factor: str) -> Decimal:
@@ -152,7 +177,8 @@ def load_catalogues() -> None:
                              wholesale_price=_price(base, str(1 + i * 0.8)),
                              suggested_retail_price=_price(base, str((1 + i * 0.8) * 1.6)),
                              min_retail_price=_price(base, str((1 + i * 0.8) * 1.2)),
-                             stock={code: (number * 7 + i * 5 + k * 11) % 60 for k, code in enumerate(codes)})
+                             stock={code: (number * 7 + i * 5 + k * 11) % 60 for k, code in enumerate(codes)},
+                             attributes=demo_attributes(product_class, category, number))
                 for i, name in enumerate(names)
             ]
             tags = [["new"], ["hot"], [], ["promotion"], []][number % 5]

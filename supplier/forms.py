@@ -13,7 +13,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from supplier.catalogue_input import InputError, ProductInput, VariantInput, parse_money, parse_quantity
+from supplier.catalogue_input import (
+    ATTRIBUTE_PREFIX,
+    InputError,
+    ProductInput,
+    VariantInput,
+    parse_money,
+    parse_quantity,
+)
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGES_PER_UPLOAD = 10
@@ -158,16 +165,34 @@ class VariantForm(forms.Form):
     suggested_retail_price = MoneyField(label=_("Suggested retail price"))
     min_retail_price = MoneyField(label=_("Retail floor"))
 
-    def __init__(self, *args, warehouses=(), **kwargs):
+    def __init__(self, *args, warehouses=(), attributes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.warehouse_codes = list(warehouses)
         for code, warehouse in (warehouses.items() if isinstance(warehouses, dict) else []):
             self.fields[stock_field(code)] = QuantityField(
                 label=_("Stock in %(warehouse)s") % {"warehouse": warehouse})  # blank is 0; no initial, so a
             self.fields[stock_field(code)].widget.attrs["placeholder"] = "0"  # blank row counts as untouched
+        # One text input per attribute code of any product type, tagged with the types that have it; the page's
+        # script shows (and submits) only those of the chosen type. The service checks each value.
+        by_code: dict[str, list] = {}
+        for class_name, class_attributes in sorted((attributes or {}).items()):
+            for code, attribute in class_attributes.items():
+                by_code.setdefault(code, []).append((class_name, attribute))
+        self.attribute_codes = sorted(by_code)
+        for code in self.attribute_codes:
+            classes = [class_name for class_name, _attribute in by_code[code]]
+            attribute = by_code[code][0][1]
+            field = forms.CharField(label=f"{attribute.name} ({', '.join(classes)})", required=False)
+            field.widget.attrs.update({"data-product-class": "|".join(classes), "autocomplete": "off"})
+            if attribute.type == "boolean":
+                field.widget.attrs["placeholder"] = _("yes / no")
+            self.fields[attribute_field(code)] = field
 
     def stock_fields(self):
         return [self[stock_field(code)] for code in self.warehouse_codes]
+
+    def attribute_fields(self):
+        return [self[attribute_field(code)] for code in self.attribute_codes]
 
     def price_fields(self):
         return [self[name] for name in ("wholesale_price", "suggested_retail_price", "min_retail_price")]
@@ -175,6 +200,10 @@ class VariantForm(forms.Form):
 
 def stock_field(code: str) -> str:
     return f"stock_{code}"
+
+
+def attribute_field(code: str) -> str:
+    return f"attr_{code}"
 
 
 class BaseVariantFormSet(forms.BaseFormSet):
@@ -202,7 +231,8 @@ def product_input(form: ProductForm, formset: BaseVariantFormSet) -> tuple[Produ
             sku=values["sku"].strip(), label=values["label"].strip(),
             wholesale_price=values["wholesale_price"], suggested_retail_price=values["suggested_retail_price"],
             min_retail_price=values["min_retail_price"],
-            stock={code: values[stock_field(code)] for code in row.warehouse_codes}))
+            stock={code: values[stock_field(code)] for code in row.warehouse_codes},
+            attributes={code: values[attribute_field(code)].strip() for code in row.attribute_codes}))
         row_of.append(index)
     return ProductInput(title=data["title"], description=data["description"], category=data["category"],
                         product_class=data["product_class"], tags=list(data["tags"]), variants=variants), row_of
@@ -215,7 +245,11 @@ def apply_input_errors(errors: list[InputError], *, form: ProductForm, formset: 
     for error in errors:
         if error.variant is not None and error.variant < len(row_of):
             row = formset.forms[row_of[error.variant]]
-            column = stock_field(error.column.split(":", 1)[1]) if error.column.startswith("stock:") else error.column
+            column = error.column
+            if column.startswith("stock:"):
+                column = stock_field(column.split(":", 1)[1])
+            elif column.startswith(ATTRIBUTE_PREFIX):
+                column = attribute_field(column[len(ATTRIBUTE_PREFIX):])
             row.add_error(column if column in row.fields else None, error.message)
         elif error.column in PRODUCT_COLUMNS:
             form.add_error(error.column, error.message)
@@ -244,6 +278,8 @@ def product_initial(*, entry, rows, lookups) -> tuple[dict, list[dict]]:
                   "suggested_retail_price": record.price, "min_retail_price": record.min_retail_price}
         for code in lookups.warehouses:
             values[stock_field(code)] = row["stock"].get(code, 0)
+        for code, text in row.get("attributes", {}).items():
+            values[attribute_field(code)] = text
         variants.append(values)
     return initial, variants
 

@@ -8,10 +8,13 @@ from oscar.core.loading import get_model
 
 from parties.models import PartyStatus, Supplier, Warehouse
 from parties.scoping import Scope, scoped
+from supplier.catalogue_input import attribute_text
 from supplier.models import ProductTag, ReviewEvent, ReviewState, SupplierProduct, WarehouseStock
 
 Category = get_model("catalogue", "Category")
 ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -41,6 +44,23 @@ def category_paths() -> dict[str, object]:
 
 def product_classes() -> dict[str, object]:
     return {pc.name: pc for pc in ProductClass.objects.all()}
+
+
+def product_attributes() -> dict[str, dict[str, object]]:
+    """The attributes of every product class: {class name: {code: ProductAttribute}}, in one query."""
+    result: dict[str, dict[str, object]] = {pc.name: {} for pc in ProductClass.objects.all()}
+    for attribute in ProductAttribute.objects.select_related("product_class").order_by("code"):
+        if attribute.product_class_id:
+            result.setdefault(attribute.product_class.name, {})[attribute.code] = attribute
+    return result
+
+
+def attribute_texts(values: QuerySet) -> dict[int, dict[str, str]]:
+    """{product id: {attribute code: value as text}} of the given attribute values (the product's own only)."""
+    result: dict[int, dict[str, str]] = {}
+    for value in values.select_related("attribute"):
+        result.setdefault(value.product_id, {})[value.attribute.code] = attribute_text(value.value)
+    return result
 
 
 def tag_codes() -> dict[str, ProductTag]:
@@ -109,11 +129,13 @@ def variant_rows(*, entry: SupplierProduct) -> list[dict]:
     stock = {}
     for ws in WarehouseStock.objects.filter(stockrecord__in=records.values()).select_related("warehouse"):
         stock.setdefault(ws.stockrecord_id, {})[ws.warehouse.code] = ws.on_hand
+    attributes = attribute_texts(ProductAttributeValue.objects.filter(product__in=variants))
     rows = []
     for variant in variants:
         record = records.get(variant.pk)
         rows.append({"product": variant, "record": record, "label": variant.title if product.is_parent else "",
-                     "stock": stock.get(record.pk, {}) if record else {}})
+                     "stock": stock.get(record.pk, {}) if record else {},
+                     "attributes": attributes.get(variant.pk, {})})
     return rows
 
 

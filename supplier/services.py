@@ -17,7 +17,7 @@ from onboarding.selectors import effective_plan, plan_allows_more_products
 from parties.locking import lock_rows
 from parties.models import Supplier
 from supplier import selectors
-from supplier.catalogue_input import InputError, ProductInput, validate_product
+from supplier.catalogue_input import InputError, ProductInput, parse_attribute, validate_product
 from supplier.models import ReviewEvent, ReviewState, SupplierProduct, WarehouseStock
 
 Product = get_model("catalogue", "Product")
@@ -40,12 +40,14 @@ class Lookups:
     def __init__(self, *, supplier: Supplier):
         self.categories = selectors.category_paths()
         self.product_classes = selectors.product_classes()
+        self.attributes = selectors.product_attributes()  # {class name: {code: ProductAttribute}}
         self.tags = selectors.tag_codes()
         self.warehouses = selectors.warehouse_codes(supplier=supplier)
 
     def errors(self, data: ProductInput, *, taken_skus: set[str]) -> list[InputError]:
         return validate_product(data, categories=set(self.categories), product_classes=set(self.product_classes),
-                                tags=set(self.tags), warehouses=set(self.warehouses), taken_skus=taken_skus)
+                                tags=set(self.tags), warehouses=set(self.warehouses), taken_skus=taken_skus,
+                                attributes=self.attributes)
 
 
 def review_snapshot(entry: SupplierProduct) -> dict:
@@ -101,6 +103,7 @@ def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Look
             target = child
         else:
             target = parent
+        _write_attributes(target, variant.attributes, allowed=lookups.attributes.get(data.product_class, {}))
         record = row["record"] if row else StockRecord(product=target, partner_id=supplier.partner_id,
                                                        partner_sku=sku, price_currency="CNY")
         record.partner_sku = sku
@@ -121,6 +124,23 @@ def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Look
         if variant.stock:
             record.num_in_stock = sum(ws.on_hand for ws in record.warehouse_stock.all())
             record.save(update_fields=["num_in_stock"])
+
+
+def _write_attributes(product, values: dict[str, str], *, allowed) -> None:
+    """Set (or, given "", clear) oscar attribute values through `product.attr`; codes left out stay as they are.
+
+    Attributes are descriptive data the supplier owns, like stock: they are not part of the review snapshot,
+    so changing them never sends an approved product back to review.
+    """
+    changed = False
+    for code, raw in values.items():
+        attribute = allowed.get(code)
+        if attribute is None:  # validation let it through only when empty: nothing to clear for this type
+            continue
+        product.attr.set(code, parse_attribute(attribute.type, raw))
+        changed = True
+    if changed:
+        product.attr.save()
 
 
 def _write_content(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups) -> None:
@@ -186,7 +206,7 @@ def product_create(*, actor, supplier: Supplier, data: ProductInput, images=(),
 def product_update(*, actor, entry: SupplierProduct, data: ProductInput, images=(),
                    remove_image_ids=(), lookups: Lookups | None = None) -> SupplierProduct:
     """Edit a product. An approved product whose reviewed content changes goes back to the review queue."""
-    entry = SupplierProduct.objects.select_for_update().select_related("product", "supplier").get(pk=entry.pk)
+    entry = _locked(entry)
     lookups = lookups or Lookups(supplier=entry.supplier)
     errors = lookups.errors(data, taken_skus=selectors.skus_of(supplier=entry.supplier, exclude_entry=entry))
     wants_parent = len(data.variants) > 1 or bool(data.variants and data.variants[0].label.strip())
@@ -215,7 +235,8 @@ def product_update(*, actor, entry: SupplierProduct, data: ProductInput, images=
 
 
 def _locked(entry: SupplierProduct) -> SupplierProduct:
-    return SupplierProduct.objects.select_for_update().select_related("product", "supplier").get(pk=entry.pk)
+    [locked] = lock_rows(SupplierProduct.objects.filter(pk=entry.pk).select_related("product", "supplier"))
+    return locked
 
 
 @transaction.atomic

@@ -225,7 +225,7 @@ class ProductFormMixin:
         form = forms.ProductForm(data, files, lookups=lookups, initial=initial, existing_images=images)
         formset_class = forms.variant_formset(extra=extra, can_delete=can_delete)
         formset = formset_class(data, initial=rows, prefix=self.prefix,
-                                form_kwargs={"warehouses": lookups.warehouses})
+                                form_kwargs={"warehouses": lookups.warehouses, "attributes": lookups.attributes})
         return form, formset
 
     def add_row(self, request, **build_kwargs):
@@ -434,7 +434,10 @@ class ProductImportView(SupplierPortalMixin, TemplateView):
         supplier = self.membership.supplier
         context.update(formats=spreadsheet.FORMATS, max_mb=spreadsheet.MAX_FILE_BYTES // (1024 * 1024),
                        max_rows=spreadsheet.MAX_ROWS,
-                       columns=spreadsheet.columns_for(warehouse_codes=selectors.warehouse_codes(supplier=supplier)))
+                       columns=spreadsheet.columns_for(
+                           warehouse_codes=selectors.warehouse_codes(supplier=supplier),
+                           attribute_codes={code for codes in selectors.product_attributes().values()
+                                            for code in codes}))
         return context
 
     def post(self, request, *args, **kwargs):

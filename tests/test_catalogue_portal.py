@@ -474,3 +474,53 @@ def test_import_of_a_file_with_wrong_columns_says_which(supplier_client, staging
     assert error.row == 1 and "Missing columns: product_ref, title" in error.message
     assert "Unknown columns: name, price." in text(response)
     assert "nothing was imported" in text(response)
+
+
+# --- product attributes --------------------------------------------------------------------------------------
+
+
+def test_attribute_values_typed_per_variant_row_are_saved_on_the_skus(supplier_client):
+    data = form_data()
+    data.update({"variants-0-attr_origin": "Hangzhou", "variants-0-attr_harvest_year": "2025",
+                 "variants-1-attr_origin": "Anji", "variants-1-attr_organic": ""})
+    response = supplier_client.post(CREATE, data)
+    assert response.status_code == 302
+    first = Product.objects.get(stockrecords__partner_sku="NEW-50")
+    second = Product.objects.get(stockrecords__partner_sku="NEW-100")
+    assert (first.attr.origin, first.attr.harvest_year, second.attr.origin) == ("Hangzhou", 2025, "Anji")
+
+
+def test_the_form_has_an_input_per_attribute_tagged_with_its_product_type(supplier_client):
+    page = supplier_client.get(CREATE).content.decode()
+    assert 'name="variants-0-attr_origin"' in page and 'data-product-class="Tea"' in page
+    assert 'name="variants-0-attr_organic"' in page and 'data-product-class="Food"' in page
+    assert "Origin (Tea)" in html.unescape(page)
+
+
+@pytest.mark.parametrize(("posted", "field", "message"), [
+    ({"variants-0-attr_harvest_year": "soon"}, "attr_harvest_year", "Harvest year “soon” is not a whole number."),
+    ({"variants-0-attr_organic": "yes"}, "attr_organic", "Product type “Tea” has no attribute “organic”."),
+])
+def test_a_bad_attribute_value_is_shown_next_to_its_input(supplier_client, posted, field, message):
+    before = counts()
+    response = supplier_client.post(CREATE, form_data(**posted))
+    assert response.status_code == 200
+    assert any(message in shown for shown in field_errors(response, 0, field)), field_errors(response, 0, field)
+    assert message in text(response)
+    assert counts() == before
+
+
+def test_edit_form_shows_and_changes_attribute_values(supplier_client):
+    entry = SupplierProduct.objects.get(product__title="West Lake Longjing")
+    url = reverse("supplier:product-edit", args=[entry.pk])
+    page = supplier_client.get(url)
+    assert [row.initial.get("attr_origin") for row in page.context["formset"].forms] == ["Hangzhou"] * 3
+    response = supplier_client.post(url, _edit_data(page, **{"variants-1-attr_origin": "Meijiawu",
+                                                             "variants-2-attr_harvest_year": ""}))
+    assert response.status_code == 302
+    second = Product.objects.get(stockrecords__partner_sku="GLT-001-2")
+    third = Product.objects.get(stockrecords__partner_sku="GLT-001-3")
+    assert second.attr.origin == "Meijiawu"
+    assert not third.attribute_values.filter(attribute__code="harvest_year").exists()
+    entry.refresh_from_db()
+    assert entry.state == ReviewState.APPROVED

@@ -207,3 +207,89 @@ def test_descriptions_are_sanitised_on_every_path(supplier, owner):
     data = _input(description='<p onclick="steal()">Fine <script>alert(1)</script><strong>tea</strong></p>')
     entry = services.product_create(actor=owner, supplier=supplier, data=data)
     assert entry.product.description == "<p>Fine <strong>tea</strong></p>"
+
+
+# --- product attributes ------------------------------------------------------------------------------------------
+
+
+def test_attribute_values_go_on_the_child_of_a_product_with_variants(supplier, owner):
+    data = _input()
+    data.variants[0].attributes = {"origin": "Hangzhou", "harvest_year": "2025"}
+    data.variants[1].attributes = {"origin": "Anji"}
+    entry = services.product_create(actor=owner, supplier=supplier, data=data)
+    first = Product.objects.get(stockrecords__partner_sku="T-1-a")
+    second = Product.objects.get(stockrecords__partner_sku="T-1-b")
+    assert (first.attr.origin, first.attr.harvest_year) == ("Hangzhou", 2025)
+    assert second.attr.origin == "Anji" and not hasattr(second.attr, "harvest_year")
+    assert not entry.product.attribute_values.exists()
+
+    data.variants[0].attributes = {"origin": "", "harvest_year": "2024"}  # "" clears
+    services.product_update(actor=owner, entry=entry, data=data)
+    first = Product.objects.get(pk=first.pk)
+    assert dict(first.attribute_values.values_list("attribute__code", "value_integer")) == {"harvest_year": 2024}
+
+
+def test_attribute_values_of_a_standalone_product_go_on_the_product(supplier, owner):
+    data = _input(variants=[VariantInput(sku="S-1", wholesale_price=Decimal("10.00"),
+                                         suggested_retail_price=Decimal("20.00"), min_retail_price=Decimal("12.00"),
+                                         attributes={"origin": "Hangzhou"})])
+    entry = services.product_create(actor=owner, supplier=supplier, data=data)
+    assert Product.objects.get(pk=entry.product_id).attr.origin == "Hangzhou"
+
+
+def test_an_attribute_change_keeps_an_approved_product_approved(supplier, owner, operator):
+    entry = SupplierProduct.objects.get(product__title="West Lake Longjing")
+    assert entry.state == ReviewState.APPROVED
+    from supplier.spreadsheet.exporter import current_catalogue
+    data = next(p.data for p in current_catalogue(supplier=supplier) if p.entry_id == entry.pk)
+    data.variants[0].attributes["origin"] = "Meijiawu"
+    services.product_update(actor=owner, entry=entry, data=data)
+    entry.refresh_from_db()
+    assert entry.state == ReviewState.APPROVED
+    assert Product.objects.get(stockrecords__partner_sku="GLT-001-1").attr.origin == "Meijiawu"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "column", "message"),
+    [
+        ({"harvest_year": "last year"}, "attr:harvest_year", "Harvest year “last year” is not a whole number."),
+        ({"harvest_year": "2024.5"}, "attr:harvest_year", "is not a whole number"),
+        ({"organic": "yes"}, "attr:organic", "Product type “Tea” has no attribute “organic”."),
+        ({"colour": "green"}, "attr:colour", "Product type “Tea” has no attribute “colour”."),
+        ({"origin": "x" * 256}, "attr:origin", "Origin is longer than 255 characters."),
+    ],
+)
+def test_bad_attribute_values_are_refused_and_nothing_is_written(supplier, owner, attributes, column, message):
+    data = _input()
+    data.variants[1].attributes = attributes
+    before = (Product.objects.count(), SupplierProduct.objects.count())
+    with pytest.raises(services.CatalogueInputError) as refused:
+        services.product_create(actor=owner, supplier=supplier, data=data)
+    [error] = refused.value.errors
+    assert (error.column, error.variant) == (column, 1) and message in error.message
+    assert (Product.objects.count(), SupplierProduct.objects.count()) == before
+
+
+def test_food_attributes_read_booleans_and_refuse_other_words(supplier, owner):
+    from supplier.catalogue_input import parse_attribute
+
+    assert [parse_attribute("boolean", word) for word in ("yes", "No", "TRUE", "false", "1", "0", "")] == [
+        True, False, True, False, True, False, None]
+    with pytest.raises(ValueError, match="is not yes or no"):
+        parse_attribute("boolean", "maybe")
+    assert parse_attribute("float", "2.5") == 2.5
+    with pytest.raises(ValueError, match="not a number"):
+        parse_attribute("float", "two")
+    with pytest.raises(ValueError, match="“option”, which this form and the spreadsheet import do not support"):
+        parse_attribute("option", "red")
+    data = _input(product_class="Food", category="Food > Grains")
+    data.variants[0].attributes = {"organic": "yes", "shelf_life_days": "90"}
+    data.variants[1].attributes = {"organic": "perhaps"}
+    with pytest.raises(services.CatalogueInputError) as refused:
+        services.product_create(actor=owner, supplier=supplier, data=data)
+    assert [(e.column, e.variant) for e in refused.value.errors] == [("attr:organic", 1)]
+    data.variants[1].attributes = {"organic": "no"}
+    services.product_create(actor=owner, supplier=supplier, data=data)
+    first = Product.objects.get(stockrecords__partner_sku="T-1-a")
+    second = Product.objects.get(stockrecords__partner_sku="T-1-b")
+    assert (first.attr.organic, first.attr.shelf_life_days, second.attr.organic) == (True, 90, False)

@@ -28,6 +28,7 @@ StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 
 HEADER = columns_for(warehouse_codes=["hz", "sh"])
+TEA_HEADER = columns_for(warehouse_codes=["hz", "sh"], attribute_codes=["origin", "harvest_year"])  # template, export
 
 
 @pytest.fixture
@@ -72,7 +73,8 @@ def catalogue_state(supplier) -> dict:
     """Everything a supplier or the review queue would notice changing, per SKU and per product."""
     skus = {
         sr.partner_sku: (sr.product.title, sr.wholesale_price, sr.price, sr.min_retail_price, sr.num_in_stock,
-                         tuple(sorted(sr.warehouse_stock.values_list("warehouse__code", "on_hand"))))
+                         tuple(sorted(sr.warehouse_stock.values_list("warehouse__code", "on_hand"))),
+                         tuple(sorted((v.attribute.code, v.value) for v in sr.product.attribute_values.all())))
         for sr in StockRecord.objects.filter(partner_id=supplier.partner_id).select_related("product")
     }
     products = {
@@ -94,12 +96,12 @@ def entry_of(sku: str, supplier) -> SupplierProduct:
 
 def test_template_has_the_suppliers_warehouse_columns_and_an_example_that_imports(tea):
     rows = read_csv(import_template(supplier=tea, fmt="csv"))
-    assert list(rows[0]) == [*HEADER]
+    assert list(rows[0]) == [*TEA_HEADER] == [*HEADER, "attr:harvest_year", "attr:origin"]
     assert len(rows) == 1 and rows[0]["category"] == "Tea > Green tea" and rows[0]["stock:hz"] == "10"
 
     sheet = openpyxl.load_workbook(io.BytesIO(import_template(supplier=tea, fmt="xlsx"))).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == HEADER and len(values) == 2
+    assert list(values[0]) == TEA_HEADER and len(values) == 2
 
     grain = Supplier.objects.get(slug="golden-grain")
     assert read_csv(import_template(supplier=grain, fmt="csv"))[0].keys() >= {"stock:zz"}
@@ -339,7 +341,7 @@ def test_export_then_import_unchanged_changes_nothing(fmt, tea, owner):
 
 def test_export_lists_every_sku_with_prices_and_stock_in_import_columns(tea):
     rows = read_csv(export_catalogue(supplier=tea, fmt="csv"))
-    assert list(rows[0]) == HEADER
+    assert list(rows[0]) == TEA_HEADER
     longjing = [r for r in rows if r["product_ref"] == "GLT-001-1"]
     assert [r["variant"] for r in longjing] == ["50 g tin", "125 g tin", "250 g gift box"]
     record = StockRecord.objects.get(partner_sku="GLT-001-2")
@@ -508,10 +510,71 @@ def test_export_command_writes_csv_and_xlsx(tea, tmp_path):
     call_command("export_products", supplier="green-leaf-tea", output=str(tmp_path / "c.xlsx"),
                  stdout=io.StringIO())
     sheet = openpyxl.load_workbook(tmp_path / "c.xlsx", read_only=True).worksheets[0]
-    assert [c.value for c in next(sheet.iter_rows(max_row=1))] == HEADER
+    assert [c.value for c in next(sheet.iter_rows(max_row=1))] == TEA_HEADER
     call_command("export_products", "--format", "csv", supplier="green-leaf-tea", output=str(tmp_path / "c.txt"),
                  stdout=io.StringIO())
     assert len(read_csv((tmp_path / "c.txt").read_bytes())) == 35
     out = io.StringIO()
     call_command("export_products", supplier="green-leaf-tea", output="-", stdout=out)
     assert out.getvalue().startswith("product_ref,title,")
+
+
+# --- product attributes ------------------------------------------------------------------------------------------
+
+ATTR_HEADER = [*HEADER, "attr:harvest_year", "attr:origin", "attr:organic"]
+
+
+def test_attribute_columns_are_imported_onto_the_sku(tea, owner):
+    rows = [row(**{"attr:origin": "Anji", "attr:harvest_year": "2025"}),
+            row(product_ref="NEW-2", sku="IMP-2a", variant="50 g", **{"attr:origin": "Hangzhou"}),
+            row(product_ref="NEW-2", sku="IMP-2b", variant="100 g", **{"attr:harvest_year": "2024.0"})]
+    report = import_apply(actor=owner, supplier=tea, file=as_csv(rows, header=ATTR_HEADER), filename="a.csv")
+    assert report.applied, report.errors
+    standalone = StockRecord.objects.get(partner_sku="IMP-1").product
+    assert (standalone.attr.origin, standalone.attr.harvest_year) == ("Anji", 2025)
+    child_a = Product.objects.get(stockrecords__partner_sku="IMP-2a")
+    child_b = Product.objects.get(stockrecords__partner_sku="IMP-2b")
+    assert child_a.is_child and child_a.attr.origin == "Hangzhou"
+    assert child_b.attr.harvest_year == 2024 and not child_b.attribute_values.filter(
+        attribute__code="origin").exists()
+    assert not child_a.parent.attribute_values.exists()
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ({"attr:harvest_year": "soon"}, (2, "attr:harvest_year", "Harvest year “soon” is not a whole number.")),
+    ({"attr:harvest_year": "2024.5"}, (2, "attr:harvest_year", "Harvest year “2024.5” is not a whole number.")),
+    ({"attr:organic": "yes"}, (2, "attr:organic", "Product type “Tea” has no attribute “organic”.")),
+    ({"attr:origin": "x" * 256}, (2, "attr:origin", "Origin is longer than 255 characters.")),
+])
+def test_a_bad_attribute_value_is_named_by_row_and_column_and_nothing_is_written(cells, expected, tea, owner):
+    before = catalogue_state(tea)
+    report = import_apply(actor=owner, supplier=tea, file=as_csv([row(**cells)], header=ATTR_HEADER),
+                          filename="bad.csv")
+    assert not report.applied
+    assert expected in errors_of(report), errors_of(report)
+    assert catalogue_state(tea) == before
+
+
+def test_an_unknown_attribute_column_is_a_header_error(tea):
+    report = import_preview(supplier=tea, file=as_csv([row()], header=[*HEADER, "attr:colour"]), filename="c.csv")
+    [error] = report.errors
+    assert error.row == 1 and "Unknown columns: attr:colour." in error.message
+
+
+def test_export_has_attribute_values_and_an_attribute_edit_keeps_the_product_approved(tea, owner):
+    rows = read_csv(export_catalogue(supplier=tea, fmt="csv"))
+    longjing = [r for r in rows if r["product_ref"] == "GLT-001-1"]
+    assert {r["attr:origin"] for r in longjing} == {"Hangzhou"}
+    entry = entry_of("GLT-001-1", tea)
+    assert entry.state == ReviewState.APPROVED
+    longjing[0]["attr:origin"] = "Longjing village"
+    longjing[1]["attr:harvest_year"] = ""
+    report = import_apply(actor=owner, supplier=tea, file=as_csv(rows, header=list(rows[0])), filename="e.csv")
+    assert report.applied, report.errors
+    assert (report.updated_products, report.unchanged_products) == (1, 20)
+    first = Product.objects.get(stockrecords__partner_sku="GLT-001-1")
+    second = Product.objects.get(stockrecords__partner_sku="GLT-001-2")
+    assert first.attr.origin == "Longjing village"
+    assert not second.attribute_values.filter(attribute__code="harvest_year").exists()
+    entry.refresh_from_db()
+    assert entry.state == ReviewState.APPROVED

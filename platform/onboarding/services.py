@@ -102,7 +102,7 @@ def application_submit(
 
 
 def _lock_open(application: Application) -> Application:
-    locked = Application.objects.select_for_update().select_related("decided_by").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=application.pk)
     if not locked.is_open:
         raise ValidationError(_(
             "This application was already %(status)s by %(who)s on %(when)s; nothing was changed."
@@ -248,7 +248,7 @@ def party_assign_plan(*, actor, party: Party, plan: Plan | None) -> Party:
 
     A plan whose limits the party already exceeds is refused, so limits stay true.
     """
-    locked = type(party).objects.select_for_update().select_related("plan").get(pk=party.pk)
+    locked = type(party).objects.select_for_update(of=("self",)).select_related("plan").get(pk=party.pk)
     if locked.plan_id == (plan.pk if plan else None):
         raise ValidationError(_("%(party)s is already on %(plan)s.") % {
             "party": locked, "plan": plan or _("the default plan")})

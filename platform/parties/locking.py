@@ -12,4 +12,4 @@ from django.db.models import QuerySet
 def lock_rows(queryset: QuerySet) -> list:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_rows() must run inside transaction.atomic()")
-    return list(queryset.select_for_update().order_by("pk"))
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))

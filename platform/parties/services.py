@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from parties.locking import lock_rows
 from parties.models import Distributor, PartyStatus, Store, Supplier, Warehouse
 
 Party = Supplier | Distributor | Store
@@ -24,7 +25,7 @@ def party_set_status(*, actor, party: Party, status: str, reason: str = "") -> P
     reason = reason.strip()
     if status == PartyStatus.SUSPENDED and not reason:
         raise ValidationError(_("Give a reason for the suspension; the party's members will see it."))
-    locked = type(party).objects.select_for_update().get(pk=party.pk)
+    [locked] = lock_rows(type(party).objects.filter(pk=party.pk))
     if locked.status == status:
         raise ValidationError(_("%(party)s is already %(status)s.") % {
             "party": locked, "status": locked.get_status_display().lower()})

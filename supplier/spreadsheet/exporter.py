@@ -7,6 +7,7 @@ again unchanged finds nothing to change.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -16,6 +17,7 @@ from supplier.catalogue_input import ProductInput, VariantInput
 from supplier.models import SupplierProduct, WarehouseStock
 from supplier.spreadsheet.tables import FORMATS, columns_for, write_csv, write_xlsx
 
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -51,6 +53,8 @@ def current_catalogue(*, supplier: Supplier) -> list[CurrentProduct]:
     for record_id, code, on_hand in WarehouseStock.objects.filter(
             stockrecord__partner_id=supplier.partner_id).values_list("stockrecord_id", "warehouse__code", "on_hand"):
         stock.setdefault(record_id, {})[code] = on_hand
+    attributes = selectors.attribute_texts(ProductAttributeValue.objects.filter(
+        Q(product__supplier_entry__supplier=supplier) | Q(product__parent__supplier_entry__supplier=supplier)))
     variants: dict[int, list[VariantInput]] = {}
     records = (StockRecord.objects.filter(partner_id=supplier.partner_id)
                .order_by("product_id", "pk")
@@ -59,7 +63,8 @@ def current_catalogue(*, supplier: Supplier) -> list[CurrentProduct]:
     for record_id, product_id, parent_id, child_title, sku, wholesale, price, floor in records:
         variants.setdefault(parent_id or product_id, []).append(VariantInput(
             sku=sku, label=(child_title or "") if parent_id else "", wholesale_price=wholesale,
-            suggested_retail_price=price, min_retail_price=floor, stock=stock.get(record_id, {})))
+            suggested_retail_price=price, min_retail_price=floor, stock=stock.get(record_id, {}),
+            attributes=attributes.get(product_id, {})))
     result = []
     for entry_id, product_id, structure, title, description, class_name in entries:
         data = ProductInput(title=title or "", description=description or "",
@@ -71,12 +76,20 @@ def current_catalogue(*, supplier: Supplier) -> list[CurrentProduct]:
     return result
 
 
-def product_rows(data: ProductInput, *, ref: str, warehouse_codes: list[str]) -> list[list]:
-    """The spreadsheet rows of one product, in the column order of `columns_for()`."""
+def product_rows(data: ProductInput, *, ref: str, warehouse_codes: list[str],
+                 attribute_codes: list[str] = ()) -> list[list]:
+    """The spreadsheet rows of one product, in the column order of `columns_for()` (codes sorted)."""
     return [[ref, data.title, data.description, data.category, data.product_class, ",".join(data.tags),
              variant.sku, variant.label, variant.wholesale_price, variant.suggested_retail_price,
-             variant.min_retail_price, *(variant.stock.get(code, 0) for code in warehouse_codes)]
+             variant.min_retail_price, *(variant.stock.get(code, 0) for code in warehouse_codes),
+             *(variant.attributes.get(code, "") for code in attribute_codes)]
             for variant in data.variants]
+
+
+def attribute_codes_for(class_names) -> list[str]:
+    """The attribute codes of these product classes, sorted: the attr: columns a file about them needs."""
+    attributes = selectors.product_attributes()
+    return sorted({code for name in class_names for code in attributes.get(name, {})})
 
 
 def _encode(fmt: str, header: list[str], rows) -> bytes:
@@ -88,9 +101,12 @@ def _encode(fmt: str, header: list[str], rows) -> bytes:
 def export_catalogue(*, supplier: Supplier, fmt: str) -> bytes:
     """The supplier's whole catalogue in the import format ("csv" or "xlsx"); product_ref is the first SKU."""
     codes = sorted(selectors.warehouse_codes(supplier=supplier))
-    rows = (row for product in current_catalogue(supplier=supplier) if product.data.variants
-            for row in product_rows(product.data, ref=product.data.variants[0].sku, warehouse_codes=codes))
-    return _encode(fmt, columns_for(warehouse_codes=codes), rows)
+    catalogue = current_catalogue(supplier=supplier)
+    attribute_codes = attribute_codes_for({product.data.product_class for product in catalogue})
+    rows = (row for product in catalogue if product.data.variants
+            for row in product_rows(product.data, ref=product.data.variants[0].sku, warehouse_codes=codes,
+                                    attribute_codes=attribute_codes))
+    return _encode(fmt, columns_for(warehouse_codes=codes, attribute_codes=attribute_codes), rows)
 
 
 def import_template(*, supplier: Supplier, fmt: str) -> bytes:
@@ -109,8 +125,11 @@ def import_template(*, supplier: Supplier, fmt: str) -> bytes:
                                suggested_retail_price=Decimal("108.00"), min_retail_price=Decimal("88.00"),
                                stock={code: 10 for code in codes})],
     )
-    rows = product_rows(example, ref="EXAMPLE-LJ", warehouse_codes=codes)
-    return _encode(fmt, columns_for(warehouse_codes=codes), rows)
+    used = set(SupplierProduct.objects.filter(supplier=supplier).values_list("product__product_class__name",
+                                                                            flat=True).distinct())
+    attribute_codes = attribute_codes_for(used | {example.product_class})
+    rows = product_rows(example, ref="EXAMPLE-LJ", warehouse_codes=codes, attribute_codes=attribute_codes)
+    return _encode(fmt, columns_for(warehouse_codes=codes, attribute_codes=attribute_codes), rows)
 
 
 def download_filename(*, supplier: Supplier, fmt: str, template: bool = False) -> str:

@@ -23,11 +23,12 @@ from onboarding.selectors import effective_plan, plan_allows_more_products
 from parties.locking import lock_rows
 from parties.models import Supplier
 from supplier import selectors, services
-from supplier.catalogue_input import ProductInput, VariantInput, parse_money, parse_quantity
+from supplier.catalogue_input import ProductInput, VariantInput, parse_attribute, parse_money, parse_quantity
 from supplier.models import SupplierProduct
 from supplier.spreadsheet.exporter import CurrentProduct, current_catalogue
 from supplier.spreadsheet.search import search_index_deferred
 from supplier.spreadsheet.tables import (
+    ATTRIBUTE_PREFIX,
     BASE_COLUMNS,
     PRICE_COLUMNS,
     PRODUCT_COLUMNS,
@@ -163,7 +164,8 @@ def _plan(*, supplier: Supplier, file, filename: str) -> _Plan:
         report.errors.append(RowError(None, "", problem.message))
         return plan
     plan.lookups = services.Lookups(supplier=supplier)
-    header_error = _header_error(table, warehouses=set(plan.lookups.warehouses))
+    attribute_codes = {code for codes in plan.lookups.attributes.values() for code in codes}
+    header_error = _header_error(table, warehouses=set(plan.lookups.warehouses), attribute_codes=attribute_codes)
     if header_error:
         report.errors.append(header_error)
         return plan
@@ -190,7 +192,8 @@ def _plan(*, supplier: Supplier, file, filename: str) -> _Plan:
             continue
         if group.current is None:
             report.new_products += 1
-        elif _same(group.data, group.current.data):
+        elif _same(group.data, group.current.data,
+                   attributes=plan.lookups.attributes.get(group.data.product_class, {})):
             group.changed = False
             report.unchanged_products += 1
         else:
@@ -211,11 +214,12 @@ def _column_order(column: str, header: list[str]) -> int:
     return header.index(column) if column in header else len(header)
 
 
-def _header_error(table: Table, *, warehouses: set[str]) -> RowError | None:
+def _header_error(table: Table, *, warehouses: set[str], attribute_codes: set[str]) -> RowError | None:
     """One error naming every missing, unknown, unnamed or repeated column; None when the header is right."""
     header = table.header
     missing = [name for name in BASE_COLUMNS if name not in header]
-    unknown = [name for name in header if name and name not in BASE_COLUMNS and not name.startswith(STOCK_PREFIX)]
+    unknown = [name for name in header if name and name not in BASE_COLUMNS and not name.startswith(STOCK_PREFIX)
+               and not (name.startswith(ATTRIBUTE_PREFIX) and name[len(ATTRIBUTE_PREFIX):] in attribute_codes)]
     no_warehouse = [name for name in header if name.startswith(STOCK_PREFIX) and name[len(STOCK_PREFIX):]
                     not in warehouses]
     twice = sorted({name for name in header if name and header.count(name) > 1})
@@ -257,6 +261,8 @@ def _group_rows(table: Table, *, report: ImportReport, add) -> list[_Group]:
     """Parse every row into the variants of its product_ref; note cell-level errors as they are found."""
     index = {name: position for position, name in enumerate(table.header)}
     stock_columns = [(name, name[len(STOCK_PREFIX):]) for name in table.header if name.startswith(STOCK_PREFIX)]
+    attribute_columns = [(name, name[len(ATTRIBUTE_PREFIX):]) for name in table.header
+                         if name.startswith(ATTRIBUTE_PREFIX)]
     width = len(table.header)
     groups: dict[str, _Group] = {}
     sku_rows: dict[str, int] = {}
@@ -314,7 +320,8 @@ def _group_rows(table: Table, *, report: ImportReport, add) -> list[_Group]:
         label = cell("variant").strip()
         if len(label) > MAX_VARIANT_NAME:
             add(number, "variant", _("Variant name is longer than %(max)s characters.") % {"max": MAX_VARIANT_NAME})
-        group.data.variants.append(VariantInput(sku=sku, label=label, stock=stock, **prices))
+        attributes = {code: cell(column).strip() for column, code in attribute_columns}  # checked with the product
+        group.data.variants.append(VariantInput(sku=sku, label=label, stock=stock, attributes=attributes, **prices))
         group.rows.append(number)
     return list(groups.values())
 
@@ -370,8 +377,9 @@ def _merge_current(group: _Group) -> None:
         group.data.description = current.description
 
 
-def _same(wanted: ProductInput, current: ProductInput) -> bool:
-    """True when writing `wanted` would change nothing (stock compared only for the warehouses in the file)."""
+def _same(wanted: ProductInput, current: ProductInput, *, attributes) -> bool:
+    """True when writing `wanted` would change nothing (stock and attributes compared only for the columns in the
+    file; `attributes` are the product type's, by code)."""
     if (wanted.title, wanted.description, wanted.category, wanted.product_class, sorted(wanted.tags)) != (
             current.title, current.description, current.category, current.product_class, sorted(current.tags)):
         return False
@@ -385,6 +393,11 @@ def _same(wanted: ProductInput, current: ProductInput) -> bool:
             return False
         if any(before.stock.get(code, 0) != units for code, units in variant.stock.items()):
             return False
+        for code, raw in variant.attributes.items():
+            attribute = attributes.get(code)
+            if attribute is not None and (parse_attribute(attribute.type, raw)
+                                          != parse_attribute(attribute.type, before.attributes.get(code))):
+                return False
     return True
 
 

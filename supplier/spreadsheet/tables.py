@@ -22,6 +22,7 @@ BASE_COLUMNS = ("product_ref", "title", "description", "category", "product_clas
 PRODUCT_COLUMNS = ("title", "description", "category", "product_class", "tags")  # the same on every row of a product
 PRICE_COLUMNS = ("wholesale_price", "suggested_retail_price", "min_retail_price")
 STOCK_PREFIX = "stock:"
+ATTRIBUTE_PREFIX = "attr:"  # one optional column per product attribute code: attr:origin
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -43,16 +44,23 @@ def stock_column(code: str) -> str:
     return f"{STOCK_PREFIX}{code}"
 
 
-def columns_for(*, warehouse_codes: Iterable[str]) -> list[str]:
-    """The template's columns for a supplier: the fixed ones, then one stock column per warehouse by code."""
-    return [*BASE_COLUMNS, *(stock_column(code) for code in sorted(warehouse_codes))]
+def attribute_column(code: str) -> str:
+    return f"{ATTRIBUTE_PREFIX}{code}"
+
+
+def columns_for(*, warehouse_codes: Iterable[str], attribute_codes: Iterable[str] = ()) -> list[str]:
+    """The template's columns for a supplier: the fixed ones, one stock column per warehouse by code, then one
+    column per product attribute code."""
+    return [*BASE_COLUMNS, *(stock_column(code) for code in sorted(warehouse_codes)),
+            *(attribute_column(code) for code in sorted(set(attribute_codes)))]
 
 
 def normalise_header(raw) -> str:
-    """Column names match case-insensitively, except the warehouse code after `stock:`."""
+    """Column names match case-insensitively, except the warehouse or attribute code after `stock:` or `attr:`."""
     name = cell_text(raw).strip()
-    if name.lower().startswith(STOCK_PREFIX):
-        return STOCK_PREFIX + name[len(STOCK_PREFIX):].strip()
+    for prefix in (STOCK_PREFIX, ATTRIBUTE_PREFIX):
+        if name.lower().startswith(prefix):
+            return prefix + name[len(prefix):].strip()
     return name.lower()
 
 
