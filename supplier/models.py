@@ -97,3 +97,31 @@ class WarehouseStock(models.Model):
     class Meta:
         verbose_name = _("warehouse stock")
         constraints = [models.UniqueConstraint(fields=["stockrecord", "warehouse"], name="mp_warehouse_stock_unique")]
+
+
+class ImportJob(models.Model):
+    """One real spreadsheet import, run as a background task so large files show their progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing imported")
+
+    supplier = models.ForeignKey("mp_parties.Supplier", on_delete=models.CASCADE, related_name="import_jobs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    staged_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import job")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("products/new/", views.ProductCreateView.as_view(), name="product-create"),
     path("products/shelf/", views.ProductBulkShelfView.as_view(), name="product-bulk-shelf"),
     path("products/import/", views.ProductImportView.as_view(), name="product-import"),
+    path("products/import/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
     path("products/import/template/", views.SpreadsheetDownloadView.as_view(template=True),
          name="product-import-template"),
     path("products/export/", views.SpreadsheetDownloadView.as_view(), name="product-export"),

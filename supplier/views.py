@@ -3,11 +3,9 @@
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,10 +16,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from parties import services as party_services
 from parties.models import PartyKind
+from parties.scoping import scoped
 from parties.selectors import member_list, store_list, warehouse_list
 from portal.mixins import PortalViewMixin
-from supplier import forms, selectors, services, spreadsheet
-from supplier.models import ReviewState, SupplierProduct
+from supplier import forms, imports, selectors, services, spreadsheet
+from supplier.imports import import_staging
+from supplier.models import ImportJob, ReviewState, SupplierProduct
 
 
 class SupplierPortalMixin(PortalViewMixin):
@@ -419,11 +419,6 @@ class ProductStockView(ProductEntryMixin, TemplateView):
 IMPORT_SESSION_KEY = "supplier_import"
 
 
-def import_staging() -> FileSystemStorage:
-    """Where a checked upload waits for the supplier's "Import" click: private, outside MEDIA_ROOT."""
-    return FileSystemStorage(location=Path(settings.VAR_DIR) / "import-staging")
-
-
 class ProductImportView(SupplierPortalMixin, TemplateView):
     """Upload → dry run listing every error (row, column, message) → "Import" writes it all or nothing."""
 
@@ -472,18 +467,23 @@ class ProductImportView(SupplierPortalMixin, TemplateView):
                 or staged.get("supplier") != self.membership.supplier_id):
             messages.error(request, _t("That upload is no longer waiting; choose the file again."))
             return redirect("supplier:product-import")
-        with import_staging().open(staged["name"], "rb") as handle:
-            report = spreadsheet.import_apply(actor=request.user, supplier=self.membership.supplier, file=handle,
-                                              filename=staged["filename"])
-        self.discard_staged(request)
-        if not report.applied:
-            messages.error(request, _t("Nothing was imported; the file has errors now (see below)."))
-            return self.render_to_response(self.get_context_data(report=report, token=""))
-        messages.success(request, _t("Imported “%(file)s”: %(new)d new products, %(updated)d changed, "
-                                     "%(unchanged)d unchanged.") % {
-            "file": report.filename, "new": report.new_products, "updated": report.updated_products,
-            "unchanged": report.unchanged_products})
-        return redirect("supplier:product-list")
+        request.session.pop(IMPORT_SESSION_KEY)
+        job = imports.import_job_start(actor=request.user, supplier=self.membership.supplier,
+                                       staged_name=staged["name"], filename=staged["filename"])
+        return redirect("supplier:import-job", pk=job.pk)
+
+
+class ImportJobView(SupplierPortalMixin, TemplateView):
+    """A running or finished import: a progress bar while it runs (polling `?format=json`), then the result."""
+
+    template_name = "supplier/import_job.html"
+
+    def get(self, request, *args, **kwargs):
+        job = get_object_or_404(scoped(ImportJob.objects.all(), scope=self.scope), pk=kwargs["pk"])
+        state = imports.import_job_progress(job=job)
+        if request.GET.get("format") == "json":
+            return JsonResponse(state)
+        return self.render_to_response(self.get_context_data(job=job, state=state))
 
 
 class SpreadsheetDownloadView(SupplierPortalMixin, View):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from onboarding.models import Application
 from parties.models import Distributor, Membership, Plan, Store, Supplier, Warehouse
-from supplier.models import SupplierProduct
+from supplier.models import ImportJob, SupplierProduct
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
                               ("product-submit", ("get", "post")), ("product-shelf", ("get", "post")),
                               ("product-stock", ("get", "post"))]
     },
+    "supplier:import-job": PortalTarget(
+        actor="supplier@demo.test",
+        own=lambda: _pk(_import_job("green-leaf-tea")),
+        foreign=lambda: _pk(_import_job("golden-grain")),
+    ),
     # The market belongs to no party: "own" is a product in it, "foreign" one that is not (a draft).
     "distributor:market-detail": PortalTarget(
         actor="distributor@demo.test",
@@ -60,6 +65,14 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
 
 def _product(supplier_slug: str, **filters) -> SupplierProduct:
     return SupplierProduct.objects.filter(supplier__slug=supplier_slug, **filters).order_by("pk").first()
+
+
+def _import_job(supplier_slug: str) -> ImportJob:
+    supplier = Supplier.objects.get(slug=supplier_slug)
+    return ImportJob.objects.get_or_create(supplier=supplier, filename="catalogue.csv",
+                                           defaults={"staged_name": "gone.csv", "status": ImportJob.Status.DONE,
+                                                     "report": {"products": 0}})[0]
+
 
 # Operator back-office URLs: every party user is kept out (sent to sign in, never shown data).
 OPERATOR_TARGETS: dict[str, Callable[[], dict]] = {

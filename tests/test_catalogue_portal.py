@@ -445,7 +445,8 @@ def test_import_dry_run_lists_errors_by_row_and_column_and_writes_nothing(suppli
     assert counts() == before
 
 
-def test_import_dry_run_then_import_writes_the_products(supplier_client, staging):
+def test_import_dry_run_then_import_writes_the_products(supplier_client, staging,
+                                                       django_capture_on_commit_callbacks):
     before = counts()
     response = supplier_client.post(IMPORT, {"file": _upload(_template_csv(supplier_client))})
     report = response.context["report"]
@@ -453,11 +454,32 @@ def test_import_dry_run_then_import_writes_the_products(supplier_client, staging
     assert "No errors. Nothing has been written yet." in text(response)
     assert counts() == before
 
-    response = supplier_client.post(IMPORT, {"action": "apply", "token": response.context["token"]}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supplier_client.post(IMPORT, {"action": "apply", "token": response.context["token"]})
+        assert counts() == before, "the import task is enqueued only once the request's transaction commits"
+    job_url = response["Location"]
+    progress = supplier_client.get(job_url, {"format": "json"}).json()
+    assert progress["finished"] and progress["percent"] == 100 and progress["report"]["new_products"] == 1
+    response = supplier_client.get(job_url)
     assert "1 new products" in text(response)
     assert StockRecord.objects.filter(partner_sku="EXAMPLE-LJ-50G", partner__supplier__slug="green-leaf-tea").exists()
     assert counts()[0] == before[0] + 1
     assert not list(staging.iterdir()), "the staged upload is removed after the import"
+
+
+def test_import_progress_is_read_while_the_job_runs(supplier_client, demo):
+    from django.core.cache import cache
+
+    from parties.models import Supplier
+    from supplier.models import ImportJob
+
+    job = ImportJob.objects.create(supplier=Supplier.objects.get(slug="green-leaf-tea"), filename="big.csv",
+                                   staged_name="x.csv", status=ImportJob.Status.RUNNING)
+    cache.set(f"mp-import-progress:{job.pk}", {"done": 250, "total": 1000})
+    state = supplier_client.get(reverse("supplier:import-job", args=[job.pk]), {"format": "json"}).json()
+    assert (state["done"], state["total"], state["percent"], state["finished"]) == (250, 1000, 25, False)
+    page = text(supplier_client.get(reverse("supplier:import-job", args=[job.pk])))
+    assert "250 / 1000" in page and "Running" in page
 
 
 def test_import_with_a_stale_token_imports_nothing(supplier_client, staging):
