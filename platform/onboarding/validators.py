@@ -5,7 +5,8 @@ from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image
+
+from portal.uploads import image_format as uploaded_image_format
 
 MAX_LICENCE_BYTES = 5 * 1024 * 1024
 LICENCE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}  # what Pillow reports → file suffix
@@ -30,19 +31,12 @@ def validate_licence_image(file) -> str:
             % {"size": filesizeformat(file.size), "limit": filesizeformat(MAX_LICENCE_BYTES)},
             code="too_large",
         )
-    not_an_image = ValidationError(
-        _("The licence file is not a readable image. Upload a JPEG, PNG or WebP photo or scan of the licence."),
-        code="invalid_image",
-    )
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            image.verify()
-    except Exception as error:  # Pillow reports malformed files with many exception types (as Django's ImageField)
-        raise not_an_image from error
-    finally:
-        file.seek(0)
+    image_format = uploaded_image_format(file)
+    if image_format is None:
+        raise ValidationError(
+            _("The licence file is not a readable image. Upload a JPEG, PNG or WebP photo or scan of the licence."),
+            code="invalid_image",
+        )
     if image_format not in LICENCE_FORMATS:
         raise ValidationError(
             _("The licence image is a %(format)s file; upload it as a JPEG, PNG or WebP photo or scan.")
