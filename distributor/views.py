@@ -103,7 +103,7 @@ class MarketListView(DistributorPortalMixin, ListView):
         context.update(
             filters=self.filters(),
             categories=[(category.name, path) for path, category in catalogue.category_paths().items()],
-            suppliers=market_suppliers(),
+            suppliers=[(supplier.pk, supplier.name) for supplier in market_suppliers()],
         )
         return context
 

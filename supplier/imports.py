@@ -4,6 +4,7 @@ The import itself is one transaction, so progress cannot be written to the
 job row (nobody else would see it before commit): the cache carries it.
 """
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +21,26 @@ from supplier.models import ImportJob
 def import_staging() -> FileSystemStorage:
     """Where a checked upload waits for the supplier's "Import" click: private, outside MEDIA_ROOT."""
     return FileSystemStorage(location=Path(settings.VAR_DIR) / "import-staging")
+
+
+STAGED_UPLOAD_LIFETIME = timedelta(days=1)
+
+
+def staged_uploads_prune(*, now: datetime | None = None) -> int:
+    """Delete checked uploads nobody imported within a day (the supplier closed the page); returns how many.
+
+    Called whenever a new upload is staged, so the folder never grows without bound.
+    """
+    storage = import_staging()
+    if not storage.exists(""):
+        return 0
+    cutoff = (now or timezone.now()) - STAGED_UPLOAD_LIFETIME
+    removed = 0
+    for name in storage.listdir("")[1]:
+        if storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed += 1
+    return removed
 
 
 def _progress_key(job_id: int) -> str:

@@ -79,9 +79,14 @@ def skus_of(*, supplier: Supplier, exclude_entry: SupplierProduct | None = None)
 
 
 def _stock_subquery(field: str, aggregate):
-    """Aggregate over the stock records of a top-level product (itself or its children)."""
-    rows = (StockRecord.objects.filter(Q(product_id=OuterRef("product_id")) | Q(product__parent_id=OuterRef(
-        "product_id"))).order_by().values("partner_id").annotate(v=aggregate(field)).values("v"))
+    """Aggregate over the stock records of a top-level product (itself or its children).
+
+    The product ids are a nested subquery so each side of the OR uses its own index (product pk,
+    parent id); an OR across the join would scan every stock record for every row.
+    """
+    own = Product.objects.filter(Q(pk=OuterRef(OuterRef("product_id"))) | Q(parent_id=OuterRef(OuterRef("product_id"))))
+    rows = (StockRecord.objects.filter(product_id__in=own.values("pk"))
+            .order_by().values("partner_id").annotate(v=aggregate(field)).values("v"))
     return Subquery(rows[:1])
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from audit.services import audit_record
-from onboarding.selectors import effective_plan, plan_allows_more_products
+from onboarding.selectors import effective_plan
 from parties.locking import lock_rows
 from parties.models import Supplier
 from supplier import selectors
@@ -43,6 +43,24 @@ class Lookups:
         self.attributes = selectors.product_attributes()  # {class name: {code: ProductAttribute}}
         self.tags = selectors.tag_codes()
         self.warehouses = selectors.warehouse_codes(supplier=supplier)
+        self.supplier = supplier
+        self._products_held: int | None = None
+
+    def plan_errors(self) -> list[InputError]:
+        """The supplier's plan caps how many products it may have; plan and count read once, then kept here."""
+        if self._products_held is None:
+            self._products_held = SupplierProduct.objects.filter(supplier=self.supplier).count()
+            self._plan = effective_plan(party=self.supplier)
+        plan = self._plan
+        if plan is None or plan.max_products is None or self._products_held < plan.max_products:
+            return []
+        return [InputError("title", _("Your plan “%(plan)s” allows %(max)s products and you have %(count)s; ask "
+                                      "the operator for a larger plan.") % {
+            "plan": plan, "max": plan.max_products, "count": self._products_held})]
+
+    def product_added(self) -> None:
+        if self._products_held is not None:
+            self._products_held += 1
 
     def errors(self, data: ProductInput, *, taken_skus: set[str]) -> list[InputError]:
         return validate_product(data, categories=set(self.categories), product_classes=set(self.product_classes),
@@ -84,10 +102,11 @@ def _sync_visibility(entry: SupplierProduct) -> None:
     Product.objects.filter(parent_id=entry.product_id).update(is_public=visible)
 
 
-def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups) -> None:
+def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups, new: bool = False) -> None:
     parent = entry.product
     supplier = entry.supplier
-    existing = {row["record"].partner_sku: row for row in selectors.variant_rows(entry=entry) if row["record"]}
+    existing = {} if new else {row["record"].partner_sku: row for row in selectors.variant_rows(entry=entry)
+                               if row["record"]}
     wanted = {v.sku.strip(): v for v in data.variants}
     for sku, row in existing.items():
         if sku not in wanted and parent.is_parent:
@@ -143,16 +162,25 @@ def _write_attributes(product, values: dict[str, str], *, allowed) -> None:
         product.attr.save()
 
 
-def _write_content(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups) -> None:
+def _write_content(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups, new: bool = False) -> None:
+    """Title, description, class, category and tags; `new` saves the product and the entry for the first time."""
     product = entry.product
     product.title = data.title.strip()
     product.description = clean_description(data.description)
     product.product_class = lookups.product_classes[data.product_class]
     product.save()
     category = lookups.categories[data.category]
+    tags = [lookups.tags[code] for code in data.tags]
+    if new:  # nothing to compare against: plain inserts (the import writes thousands of these)
+        entry.product = product
+        entry.save()
+        ProductCategory.objects.create(product=product, category=category)
+        if tags:
+            entry.tags.add(*tags)
+        return
     ProductCategory.objects.filter(product=product).exclude(category=category).delete()
     ProductCategory.objects.get_or_create(product=product, category=category)
-    entry.tags.set([lookups.tags[code] for code in data.tags])
+    entry.tags.set(tags)
 
 
 ALLOWED_DESCRIPTION_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li"}
@@ -164,20 +192,11 @@ def clean_description(html: str) -> str:
 
 
 def _add_images(product, images) -> None:
+    if not images:
+        return
     start = product.images.count()
     for offset, image in enumerate(images):
         ProductImage.objects.create(product=product, original=image, display_order=start + offset)
-
-
-def _plan_errors(supplier: Supplier) -> list[InputError]:
-    """The supplier's plan caps how many products it may have."""
-    current = SupplierProduct.objects.filter(supplier=supplier).count()
-    if plan_allows_more_products(supplier=supplier, current=current):
-        return []
-    plan = effective_plan(party=supplier)
-    return [InputError("title", _("Your plan “%(plan)s” allows %(max)s products and you have %(count)s; ask the "
-                                  "operator for a larger plan.") % {"plan": plan, "max": plan.max_products,
-                                                                    "count": current})]
 
 
 @transaction.atomic
@@ -186,18 +205,17 @@ def product_create(*, actor, supplier: Supplier, data: ProductInput, images=(),
     """A new draft product of `supplier`; variants become oscar child products, each with a stock record."""
     lookups = lookups or Lookups(supplier=supplier)
     taken = taken_skus if taken_skus is not None else selectors.skus_of(supplier=supplier)
-    errors = lookups.errors(data, taken_skus=taken) or _plan_errors(supplier)
+    errors = lookups.errors(data, taken_skus=taken) or lookups.plan_errors()
     if errors:
         raise CatalogueInputError(errors)
     structure = Product.PARENT if len(data.variants) > 1 or data.variants[0].label.strip() else Product.STANDALONE
-    product = Product(structure=structure, title=data.title.strip(), is_public=False,
-                      product_class=lookups.product_classes[data.product_class])
-    product.save()
-    entry = SupplierProduct.objects.create(product=product, supplier=supplier)
-    _write_content(entry=entry, data=data, lookups=lookups)
-    _write_variants(entry=entry, data=data, lookups=lookups)
+    product = Product(structure=structure, is_public=False)
+    entry = SupplierProduct(product=product, supplier=supplier)
+    _write_content(entry=entry, data=data, lookups=lookups, new=True)
+    _write_variants(entry=entry, data=data, lookups=lookups, new=True)
     _add_images(product, images)
     taken.update(v.sku.strip() for v in data.variants)
+    lookups.product_added()
     _record(entry, ReviewEvent.Action.CREATED, actor=actor)
     return entry
 

@@ -149,7 +149,8 @@ class ProductListView(SupplierPortalMixin, ListView):
         context.update(
             filters=self.filters(),
             page_size=self.get_paginate_by(None),
-            page_sizes=PAGE_SIZES,
+            page_sizes=[(size, size) for size in PAGE_SIZES],
+            shelves=[("on", _t("On shelf")), ("off", _t("Off shelf"))],
             states=ReviewState.choices,
             sorts=SORT_CHOICES,
             categories=[(category.name, path) for path, category in selectors.category_paths().items()],
@@ -451,6 +452,7 @@ class ProductImportView(SupplierPortalMixin, TemplateView):
         token = uuid.uuid4().hex
         suffix = Path(upload.name).suffix.lower()
         upload.seek(0)
+        imports.staged_uploads_prune()
         name = import_staging().save(f"{self.membership.supplier_id}-{token}{suffix}", upload)
         request.session[IMPORT_SESSION_KEY] = {"token": token, "name": name, "filename": upload.name,
                                                "supplier": self.membership.supplier_id}

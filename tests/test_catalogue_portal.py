@@ -2,11 +2,15 @@
 
 import html
 import io
+import os
 import re
+import time
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -465,6 +469,20 @@ def test_import_dry_run_then_import_writes_the_products(supplier_client, staging
     assert StockRecord.objects.filter(partner_sku="EXAMPLE-LJ-50G", partner__supplier__slug="green-leaf-tea").exists()
     assert counts()[0] == before[0] + 1
     assert not list(staging.iterdir()), "the staged upload is removed after the import"
+
+
+def test_uploads_checked_but_never_imported_are_deleted_after_a_day(supplier_client, staging):
+    template = _template_csv(supplier_client)
+    supplier_client.post(IMPORT, {"file": _upload(template)})
+    [abandoned] = staging.iterdir()
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(abandoned, (a_day_ago, a_day_ago))
+    other = Client()  # another session of the same supplier: the first session's upload is never imported
+    other.force_login(get_user_model().objects.get(email="supplier@demo.test"))
+    response = other.post(IMPORT, {"file": _upload(template)})
+    assert response.context["report"].ok
+    assert [path.name for path in staging.iterdir()] != [abandoned.name]
+    assert len(list(staging.iterdir())) == 1, "the day-old upload is gone, the fresh one waits"
 
 
 def test_import_progress_is_read_while_the_job_runs(supplier_client, demo):

@@ -339,6 +339,25 @@ def test_export_then_import_unchanged_changes_nothing(fmt, tea, owner):
     assert catalogue_state(tea) == before
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_title_that_looks_like_a_formula_is_exported_as_text_and_imports_back_unchanged(fmt, tea, owner):
+    sneaky = '=HYPERLINK("http://evil.test","Click")'
+    import_apply(actor=owner, supplier=tea, file=as_csv([row(title=sneaky, variant="-5 g")]), filename="new.csv")
+    data = export_catalogue(supplier=tea, fmt=fmt)
+    if fmt == "csv":
+        exported = [r for r in read_csv(data) if r["sku"] == "IMP-1"][0]
+        assert (exported["title"], exported["wholesale_price"]) == ("'" + sneaky, "10.00")
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        header = [cell.value for cell in sheet[1]]
+        [cells] = [r for r in sheet.iter_rows(min_row=2) if r[header.index("sku")].value == "IMP-1"]
+        title = cells[header.index("title")]
+        assert (title.value, title.data_type) == (sneaky, "s")  # text in Excel, not a formula it would run
+    report = import_apply(actor=owner, supplier=tea, file=data, filename=f"catalogue.{fmt}")
+    assert report.applied and (report.new_products, report.updated_products) == (0, 0)
+    assert entry_of("IMP-1", tea).product.title == sneaky
+
+
 def test_export_lists_every_sku_with_prices_and_stock_in_import_columns(tea):
     rows = read_csv(export_catalogue(supplier=tea, fmt="csv"))
     assert list(rows[0]) == TEA_HEADER

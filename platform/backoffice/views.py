@@ -68,11 +68,7 @@ class PartyDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         party = self.object
-        scope = Scope(
-            supplier_ids=frozenset({party.pk}) if self.kind == "supplier" else frozenset(),
-            distributor_ids=frozenset({party.pk}) if self.kind == "distributor" else frozenset(),
-            store_ids=frozenset({party.pk}) if self.kind == "store" else frozenset(),
-        )
+        scope = Scope.for_party(party)
         context.update(
             kind=self.kind,
             members=member_list(scope=scope),

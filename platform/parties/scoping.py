@@ -46,15 +46,22 @@ class Scope:
 
     @classmethod
     def for_membership(cls, membership) -> "Scope":
-        from parties.models import Store
+        return cls.for_party(membership.party)
 
-        if membership.supplier_id:
-            stores = Store.objects.filter(supplier_id=membership.supplier_id).values_list("pk", flat=True)
-            return cls(supplier_ids=frozenset({membership.supplier_id}), store_ids=frozenset(stores))
-        if membership.distributor_id:
-            stores = Store.objects.filter(distributor_id=membership.distributor_id).values_list("pk", flat=True)
-            return cls(distributor_ids=frozenset({membership.distributor_id}), store_ids=frozenset(stores))
-        return cls(store_ids=frozenset({membership.store_id}))
+    @classmethod
+    def for_party(cls, party) -> "Scope":
+        """What the party itself reaches: a supplier or distributor with its stores, or one store."""
+        from parties.models import Distributor, Store, Supplier
+
+        if isinstance(party, Supplier):
+            stores = Store.objects.filter(supplier_id=party.pk).values_list("pk", flat=True)
+            return cls(supplier_ids=frozenset({party.pk}), store_ids=frozenset(stores))
+        if isinstance(party, Distributor):
+            stores = Store.objects.filter(distributor_id=party.pk).values_list("pk", flat=True)
+            return cls(distributor_ids=frozenset({party.pk}), store_ids=frozenset(stores))
+        if isinstance(party, Store):
+            return cls(store_ids=frozenset({party.pk}))
+        raise TypeError(f"not a party: {party!r}")
 
 
 def scoped(queryset: QuerySet, *, scope: Scope) -> QuerySet:

@@ -149,7 +149,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            yield number, cells
+            yield number, [uncsv_text(cell) for cell in cells]
     except csv.Error as exc:
         raise FileProblem(_("Row %(row)s cannot be read as CSV: %(problem)s") % {"row": number + 1, "problem": exc}
                           ) from None
@@ -174,13 +174,35 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value) -> str:
+    """A cell for CSV; text a spreadsheet would run as a formula gets a leading apostrophe (read back without it).
+
+    Numbers are written as they are, so a negative number is never mistaken for a formula to defuse.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return str(value)
+
+
+def uncsv_text(text: str) -> str:
+    """The inverse of `csv_text` for a cell read back from a CSV file."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def write_csv(*, header: list[str], rows: Iterable[list]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel shows Chinese titles correctly when it opens the file."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else str(value) for value in row])
+        writer.writerow([csv_text(value) for value in row])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
@@ -211,7 +233,11 @@ def write_xlsx(*, header: list[str], rows: Iterable[list], sheet_title: str = "p
             elif isinstance(value, int):
                 cell = value
             else:
-                cell = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)) or None
+                text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+                cell = None
+                if text:  # typed as text, so a title starting with "=" is shown, never run as a formula
+                    cell = WriteOnlyCell(sheet, value=text)
+                    cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
     buffer = io.BytesIO()
