@@ -8,3 +8,6 @@ class DistributorConfig(AppConfig):
     name = "distributor"
     label = "mp_distributor"
     verbose_name = _("Distributor portal")
+
+    def ready(self):
+        from distributor import scopes  # noqa: F401  (registers listings and teams with the scoping helper)

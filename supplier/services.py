@@ -238,6 +238,7 @@ def product_update(*, actor, entry: SupplierProduct, data: ProductInput, images=
     if remove_image_ids:
         ProductImage.objects.filter(product=entry.product, pk__in=list(remove_image_ids)).delete()
     _add_images(entry.product, images)
+    _reprice_listings(entry)
     if entry.state == ReviewState.APPROVED:
         changes = snapshot_diff(entry.approved_snapshot, review_snapshot(entry))
         if changes:
@@ -250,6 +251,17 @@ def product_update(*, actor, entry: SupplierProduct, data: ProductInput, images=
     entry.save(update_fields=["updated_at"])
     audit_record(action="product.update", actor=actor, target=entry.product)
     return entry
+
+
+def _reprice_listings(entry: SupplierProduct) -> None:
+    """Distributors' listings of this product follow its new prices (or are flagged when out of band).
+
+    Imported here, not at the top: the distribution app builds on the catalogue, not the other way round.
+    """
+    from distributor.services import records_repriced_for_entry
+
+    records_repriced_for_entry(entry_id=entry.pk, reason=_("%(supplier)s changed the prices of “%(product)s”.") % {
+        "supplier": entry.supplier, "product": entry.product.title})
 
 
 def _locked(entry: SupplierProduct) -> SupplierProduct:

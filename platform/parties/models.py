@@ -127,6 +127,14 @@ class Store(Party):
         SHARED = "shared", _("Shared with the owner's other stores")
         INDEPENDENT = "independent", _("Independent stock")
 
+    class PriceEnding(models.TextChoices):
+        """How a markup price is rounded: up to the next price with this ending (never down, never below cost)."""
+
+        EXACT = "exact", _("Exact to the cent")
+        WHOLE = "0.00", _("Whole yuan (.00)")
+        NINETY = "0.90", _("Ends in .90")
+        NINETY_NINE = "0.99", _("Ends in .99")
+
     distributor = models.ForeignKey(
         Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="stores",
         verbose_name=_("distributor"),
@@ -140,6 +148,9 @@ class Store(Party):
         _("stock mode"), max_length=16, choices=StockMode.choices, default=StockMode.SHARED
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    price_ending = models.CharField(_("price ending"), max_length=8, choices=PriceEnding.choices,
+                                    default=PriceEnding.EXACT,
+                                    help_text=_("Markup prices are rounded up to this ending."))
 
     class Meta(Party.Meta):
         verbose_name = _("store")

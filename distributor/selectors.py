@@ -1,0 +1,259 @@
+"""Distributor queries: what may be listed, listings in scope, the price policy, teams and bonus rules, and the
+sales figures of the portal overview (read from order lines until settlement posts them)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from distributor.models import BonusBasis, BonusRuleSet, Listing, PricePolicy, TeamInvitation, TeamLink
+from parties.models import Distributor, PartyStatus
+from parties.scoping import Scope, scoped
+from supplier.models import ReviewState
+
+StockRecord = get_model("partner", "StockRecord")
+Line = get_model("order", "Line")
+
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def price_policy() -> PricePolicy:
+    policy = PricePolicy.objects.order_by("pk").first()
+    return policy or PricePolicy.objects.create()
+
+
+def market_records() -> QuerySet:
+    """SKUs a distributor may list: those of approved, on-shelf products of active suppliers.
+
+    A SKU out of stock for now may still be listed (shoppers see it as unavailable until stock returns).
+    Annotated with `entry_id`, the top-level product's catalogue entry.
+    """
+    standalone = Q(product__supplier_entry__state=ReviewState.APPROVED, product__supplier_entry__on_shelf=True,
+                   product__supplier_entry__supplier__status=PartyStatus.ACTIVE)
+    variant = Q(product__parent__supplier_entry__state=ReviewState.APPROVED,
+                product__parent__supplier_entry__on_shelf=True,
+                product__parent__supplier_entry__supplier__status=PartyStatus.ACTIVE)
+    return (StockRecord.objects.filter(standalone | variant)
+            .annotate(entry_id=Coalesce("product__supplier_entry__pk", "product__parent__supplier_entry__pk")))
+
+
+def listing_list(*, scope: Scope, store_id: int | None = None, search: str = "", state: str = "") -> QuerySet:
+    """Listings in scope, with what the listings page shows joined in. `state`: active, paused or flagged."""
+    qs = scoped(Listing.objects.all(), scope=scope).select_related(
+        "store", "stockrecord", "stockrecord__product", "entry__product", "entry__supplier")
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if search:
+        qs = qs.filter(Q(entry__product__title__icontains=search) | Q(stockrecord__partner_sku__icontains=search))
+    if state == "paused":
+        qs = qs.filter(is_paused=True)
+    elif state == "flagged":
+        qs = qs.exclude(flag="")
+    elif state == "active":
+        qs = qs.filter(is_paused=False, flag="")
+    return qs.order_by("store__name", "entry__product__title", "stockrecord__partner_sku")
+
+
+def sellable_listings(*, store) -> QuerySet:
+    """What a store's shoppers can buy: listed, not paused, in band, of a product still in the market."""
+    return Listing.objects.filter(
+        store=store, is_paused=False, flag="", entry__state=ReviewState.APPROVED, entry__on_shelf=True,
+        entry__supplier__status=PartyStatus.ACTIVE)
+
+
+def listings_of_entry(*, scope: Scope, entry_id: int) -> dict[tuple[int, int], Listing]:
+    """{(store id, stock record id): listing} of one product in the stores in scope (the market detail page)."""
+    return {(listing.store_id, listing.stockrecord_id): listing
+            for listing in scoped(Listing.objects.filter(entry_id=entry_id), scope=scope)}
+
+
+# --- teams -------------------------------------------------------------------------------------------------------
+
+
+def upline_chain(*, distributor: Distributor, levels: int | None = 3) -> list[Distributor]:
+    """The distributor's upline, nearest first, up to `levels` (None: to the root). One query per level."""
+    chain: list[Distributor] = []
+    seen = {distributor.pk}
+    current = distributor
+    while levels is None or len(chain) < levels:
+        link = TeamLink.objects.filter(distributor=current).select_related("upline").first()
+        if link is None or link.upline_id in seen:
+            break
+        chain.append(link.upline)
+        seen.add(link.upline_id)
+        current = link.upline
+    return chain
+
+
+@dataclass
+class TeamNode:
+    distributor: Distributor
+    depth: int
+    joined_at: datetime | None = None
+    month_sales: Decimal = Decimal("0.00")
+    children: list["TeamNode"] = field(default_factory=list)
+
+
+def team_tree(*, distributor: Distributor, month_of: datetime | None = None) -> TeamNode:
+    """The distributor's downline as a tree with each member's own sales this month; one query per level."""
+    root = TeamNode(distributor=distributor, depth=0)
+    level = [root]
+    seen = {distributor.pk}
+    while level:
+        by_pk = {node.distributor.pk: node for node in level}
+        links = (TeamLink.objects.filter(upline_id__in=list(by_pk)).select_related("distributor")
+                 .order_by("joined_at", "pk"))
+        next_level = []
+        for link in links:
+            if link.distributor_id in seen:
+                continue
+            seen.add(link.distributor_id)
+            parent = by_pk[link.upline_id]
+            node = TeamNode(distributor=link.distributor, depth=parent.depth + 1, joined_at=link.joined_at)
+            parent.children.append(node)
+            next_level.append(node)
+        level = next_level
+    sales = monthly_sales(distributor_ids=seen, month_of=month_of or timezone.now())
+
+    def fill(node: TeamNode) -> None:
+        node.month_sales = sales.get(node.distributor.pk, Decimal("0.00"))
+        for child in node.children:
+            fill(child)
+
+    fill(root)
+    return root
+
+
+def team_size(node: TeamNode) -> int:
+    return sum(1 + team_size(child) for child in node.children)
+
+
+def invitation_list(*, scope: Scope) -> QuerySet[TeamInvitation]:
+    return scoped(TeamInvitation.objects.select_related("used_by", "inviter"), scope=scope)
+
+
+def bonus_rules_at(*, when: datetime) -> BonusRuleSet | None:
+    """The version in force at `when` (an order is settled under the rules of the moment it was placed)."""
+    return BonusRuleSet.objects.filter(effective_from__lte=when).order_by("-effective_from", "-version").first()
+
+
+# --- sales figures (from order lines until settlement exists) ---------------------------------------------------
+
+
+def _month_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    local = timezone.localtime(moment)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start.replace(year=start.year + 1, month=1) if start.month == 12
+           else start.replace(month=start.month + 1))
+    return start, end
+
+
+def _margin_expression():
+    return ExpressionWrapper(F("line_price_incl_tax") - F("wholesale_price") * F("quantity"), output_field=MONEY)
+
+
+def monthly_sales(*, distributor_ids, month_of: datetime) -> dict[int, Decimal]:
+    """{distributor id: its stores' sales in the calendar month of `month_of`}."""
+    start, end = _month_bounds(month_of)
+    rows = (Line.objects.filter(store__distributor_id__in=list(distributor_ids), order__date_placed__gte=start,
+                                order__date_placed__lt=end)
+            .values("store__distributor_id").annotate(total=Sum("line_price_incl_tax")))
+    return {row["store__distributor_id"]: row["total"] or Decimal("0.00") for row in rows}
+
+
+@dataclass(frozen=True)
+class BonusShare:
+    level: int
+    distributor: Distributor
+    percent: Decimal
+    amount: Decimal
+    eligible: bool
+
+
+def team_bonus_shares(*, seller: Distributor, sale: Decimal, margin: Decimal, placed_at: datetime) -> list[BonusShare]:
+    """What each upline level earns from one sale by `seller`, under the rules in force at `placed_at`.
+
+    An upline member below the rules' minimum own sales for that month is shown with `eligible=False` and 0.
+    """
+    rules = bonus_rules_at(when=placed_at)
+    if rules is None or rules.levels == 0:
+        return []
+    basis = margin if rules.basis == BonusBasis.MARGIN else sale
+    chain = upline_chain(distributor=seller, levels=rules.levels)
+    sales = monthly_sales(distributor_ids=[d.pk for d in chain], month_of=placed_at) if chain else {}
+    shares = []
+    for level, upline in enumerate(chain, start=1):
+        percent = rules.percent_for(level)
+        eligible = sales.get(upline.pk, Decimal("0")) >= rules.min_monthly_sales
+        amount = (max(basis, Decimal("0")) * percent / 100).quantize(CENT, ROUND_HALF_UP) if eligible else Decimal(
+            "0.00")
+        shares.append(BonusShare(level=level, distributor=upline, percent=percent, amount=amount, eligible=eligible))
+    return shares
+
+
+def store_sales(*, scope: Scope, since: datetime, until: datetime | None = None) -> QuerySet:
+    """Per store in scope: orders, units, sales and margin of lines placed in [since, until)."""
+    qs = Line.objects.filter(store__in=scoped(Line.store.field.related_model.objects.all(), scope=scope),
+                             order__date_placed__gte=since)
+    if until is not None:
+        qs = qs.filter(order__date_placed__lt=until)
+    return (qs.values("store_id", "store__name").annotate(
+        orders=Count("order", distinct=True), units=Coalesce(Sum("quantity"), 0),
+        sales=Coalesce(Sum("line_price_incl_tax"), Decimal("0"), output_field=MONEY),
+        margin=Coalesce(Sum(_margin_expression()), Decimal("0"), output_field=MONEY))
+        .order_by("-sales", "store__name"))
+
+
+def top_products(*, scope: Scope, since: datetime, limit: int = 5) -> QuerySet:
+    """Best-selling products of the stores in scope since `since`, by sales."""
+    stores = scoped(Line.store.field.related_model.objects.all(), scope=scope)
+    return (Line.objects.filter(store__in=stores, order__date_placed__gte=since)
+            .values("title").annotate(units=Coalesce(Sum("quantity"), 0),
+                                      sales=Coalesce(Sum("line_price_incl_tax"), Decimal("0"), output_field=MONEY),
+                                      margin=Coalesce(Sum(_margin_expression()), Decimal("0"), output_field=MONEY))
+            .order_by("-sales", "title")[:limit])
+
+
+@dataclass
+class Earnings:
+    margin_pending: Decimal
+    bonus_pending: Decimal
+    available: Decimal = Decimal("0.00")
+    withdrawn: Decimal = Decimal("0.00")
+
+    @property
+    def pending(self) -> Decimal:
+        return self.margin_pending + self.bonus_pending
+
+
+def earnings(*, distributor: Distributor) -> Earnings:
+    """Margin on its own stores' sales and team bonuses from its downline's sales, all still pending.
+
+    Until settlement posts them, every figure is read from order lines; nothing is available or withdrawn yet.
+    """
+    own = Line.objects.filter(store__distributor=distributor).aggregate(
+        margin=Coalesce(Sum(_margin_expression()), Decimal("0"), output_field=MONEY))["margin"]
+    tree = team_tree(distributor=distributor)
+    downline = []
+
+    def collect(node):
+        for child in node.children:
+            if child.depth <= 3:
+                downline.append(child.distributor)
+                collect(child)
+
+    collect(tree)
+    bonus = Decimal("0.00")
+    lines = (Line.objects.filter(store__distributor__in=downline).select_related("order", "store__distributor")
+             .annotate(margin=_margin_expression()))
+    for line in lines:
+        for share in team_bonus_shares(seller=line.store.distributor, sale=line.line_price_incl_tax,
+                                       margin=line.margin or Decimal("0"), placed_at=line.order.date_placed):
+            if share.distributor.pk == distributor.pk:
+                bonus += share.amount
+    return Earnings(margin_pending=own.quantize(CENT), bonus_pending=bonus)

@@ -1,0 +1,17 @@
+"""Forked oscar order creation: each line copies its store, listing, supplier and wholesale price."""
+
+from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
+from oscar.apps.order.utils import OrderDispatcher, OrderNumberGenerator  # noqa: F401  (oscar's, unchanged)
+
+
+class OrderCreator(CoreOrderCreator):
+    def create_line_models(self, order, basket_line, extra_line_fields=None):
+        listing = getattr(basket_line.purchase_info.price, "listing", None)
+        stockrecord = basket_line.stockrecord
+        fields = dict(extra_line_fields or {})
+        if listing is not None:
+            fields.update(store_id=listing.store_id, listing=listing)
+        if stockrecord is not None:
+            fields.update(wholesale_price=stockrecord.wholesale_price,
+                          supplier_id=getattr(getattr(stockrecord.partner, "supplier", None), "pk", None))
+        return super().create_line_models(order, basket_line, fields)

@@ -1,0 +1,86 @@
+"""Forked oscar strategy: a product's price and availability are those of its listing in the shopper's store.
+
+No product is copied per store: the store's `Listing` rows carry the price, and this strategy (picked by
+`Selector` from the store the request is in) turns them into oscar's `PurchaseInfo`. Without a store nothing
+can be bought; the suggested retail price is shown for reference.
+"""
+
+from decimal import Decimal
+
+from oscar.apps.partner import availability, prices
+from oscar.apps.partner.strategy import NoTax, StockRequired, Structured, UseFirstStockRecord
+
+ZERO = Decimal("0.00")
+
+
+class ListingPrice(prices.FixedPrice):
+    """A store's price for one SKU; remembers the listing so the order line can record it."""
+
+    def __init__(self, *, listing, currency: str):
+        super().__init__(currency=currency, excl_tax=listing.price, tax=ZERO)
+        self.listing = listing
+
+
+class NotInStore(availability.Unavailable):
+    code = "not-in-store"
+
+
+class StoreStrategy(UseFirstStockRecord, StockRequired, Structured):
+    """Prices and availability for shoppers of one store: its sellable listings, with the supplier's stock."""
+
+    def __init__(self, request=None, *, store):
+        super().__init__(request)
+        self.store = store
+        self._listings: dict[int, object] = {}
+
+    def listing_for(self, stockrecord):
+        """The store's sellable listing of this SKU, or None (one query per SKU, remembered)."""
+        from distributor.selectors import sellable_listings
+
+        if stockrecord is None:
+            return None
+        if stockrecord.pk not in self._listings:
+            listing = sellable_listings(store=self.store).filter(stockrecord_id=stockrecord.pk).first()
+            if listing is not None:
+                listing.stockrecord = stockrecord
+            self._listings[stockrecord.pk] = listing
+        return self._listings[stockrecord.pk]
+
+    def pricing_policy(self, product, stockrecord):
+        listing = self.listing_for(stockrecord)
+        if listing is None:
+            return prices.Unavailable()
+        return ListingPrice(listing=listing, currency=self.store.currency)
+
+    def parent_pricing_policy(self, product, children_stock):
+        """A parent shows its lowest variant price in this store ("from")."""
+        listed = [self.listing_for(record) for _child, record in children_stock]
+        listed = [listing for listing in listed if listing is not None]
+        if not listed:
+            return prices.Unavailable()
+        return ListingPrice(listing=min(listed, key=lambda listing: listing.price), currency=self.store.currency)
+
+    def availability_policy(self, product, stockrecord):
+        if not self.store.is_open or self.listing_for(stockrecord) is None:
+            return NotInStore()
+        return super().availability_policy(product, stockrecord)
+
+
+class NoStoreStrategy(UseFirstStockRecord, NoTax, Structured):
+    """Outside any store: the suggested retail price for reference, never buyable (a sale needs a store)."""
+
+    def availability_policy(self, product, stockrecord):
+        return NotInStore()
+
+    def parent_availability_policy(self, product, children_stock):
+        return NotInStore()
+
+
+class Selector:
+    """The store a request is in (set by the storefront) picks the strategy; none means no sale."""
+
+    def strategy(self, request=None, user=None, **kwargs):
+        store = kwargs.get("store") or getattr(request, "store", None)
+        if store is not None:
+            return StoreStrategy(request, store=store)
+        return NoStoreStrategy(request)
