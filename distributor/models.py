@@ -17,7 +17,7 @@ class PricePolicy(models.Model):
     """The operator's ceiling on retail prices (one row): no listing may ask more than this over suggested retail."""
 
     max_over_suggested_percent = models.DecimalField(
-        _("ceiling: max % over suggested retail"), max_digits=6, decimal_places=2, default=Decimal("100.00"),
+        _("ceiling: max percent over suggested retail"), max_digits=6, decimal_places=2, default=Decimal("100.00"),
         validators=[MinValueValidator(Decimal("0"))])
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

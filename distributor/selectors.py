@@ -11,9 +11,10 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from distributor.models import BonusBasis, BonusRuleSet, Listing, PricePolicy, TeamInvitation, TeamLink
-from parties.models import Distributor, PartyStatus
+from parties.models import Distributor, PartyStatus, Store
 from parties.scoping import Scope, scoped
 from supplier.models import ReviewState
+from supplier.selectors import market_products
 
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("order", "Line")
@@ -40,6 +41,25 @@ def market_records() -> QuerySet:
                 product__parent__supplier_entry__supplier__status=PartyStatus.ACTIVE)
     return (StockRecord.objects.filter(standalone | variant)
             .annotate(entry_id=Coalesce("product__supplier_entry__pk", "product__parent__supplier_entry__pk")))
+
+
+def category_records(*, category) -> list[int]:
+    """Ids of the market's SKUs in `category` or any category below it."""
+    categories = category.get_descendants_and_self()
+    return sorted(set(market_records().filter(
+        Q(product__categories__in=categories) | Q(product__parent__categories__in=categories))
+        .values_list("pk", flat=True)))
+
+
+def supplier_record(*, supplier) -> dict:
+    """What a distributor weighs before listing a supplier's goods: its products in the market, how long it has
+    been with the marketplace, and how many orders it has had (from order lines; none before the first sale)."""
+    return {
+        "supplier": supplier,
+        "products": market_products(supplier_id=supplier.pk).count(),
+        "since": supplier.created_at,
+        "orders": Line.objects.filter(supplier=supplier).values("order_id").distinct().count(),
+    }
 
 
 def listing_list(*, scope: Scope, store_id: int | None = None, search: str = "", state: str = "") -> QuerySet:
@@ -198,7 +218,7 @@ def team_bonus_shares(*, seller: Distributor, sale: Decimal, margin: Decimal, pl
 
 def store_sales(*, scope: Scope, since: datetime, until: datetime | None = None) -> QuerySet:
     """Per store in scope: orders, units, sales and margin of lines placed in [since, until)."""
-    qs = Line.objects.filter(store__in=scoped(Line.store.field.related_model.objects.all(), scope=scope),
+    qs = Line.objects.filter(store__in=scoped(Store.objects.all(), scope=scope),
                              order__date_placed__gte=since)
     if until is not None:
         qs = qs.filter(order__date_placed__lt=until)
@@ -211,7 +231,7 @@ def store_sales(*, scope: Scope, since: datetime, until: datetime | None = None)
 
 def top_products(*, scope: Scope, since: datetime, limit: int = 5) -> QuerySet:
     """Best-selling products of the stores in scope since `since`, by sales."""
-    stores = scoped(Line.store.field.related_model.objects.all(), scope=scope)
+    stores = scoped(Store.objects.all(), scope=scope)
     return (Line.objects.filter(store__in=stores, order__date_placed__gte=since)
             .values("title").annotate(units=Coalesce(Sum("quantity"), 0),
                                       sales=Coalesce(Sum("line_price_incl_tax"), Decimal("0"), output_field=MONEY),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +34,6 @@ from parties.models import Distributor, Store
 from parties.scoping import Scope, scoped
 
 StockRecord = get_model("partner", "StockRecord")
-
-UPDATE_BATCH = 500  # ids per UPDATE statement (SQLite allows 999 bound variables)
-
 
 class ListingError(ValidationError):
     """The request names these problems; nothing was written."""
@@ -216,13 +213,15 @@ def listings_reprice(*, record_ids=None, reason: str = "") -> RepriceResult:
             result.cleared += 1
     if not groups:
         return result
-    now = timezone.now()
-    with transaction.atomic():
-        for (new_price, new_flag), ids in groups.items():
-            for start in range(0, len(ids), UPDATE_BATCH):
-                batch = ids[start:start + UPDATE_BATCH]
-                Listing.objects.filter(pk__in=batch).update(
-                    price=new_price, flag=new_flag, flagged_at=now if new_flag else None, updated_at=now)
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    rows = [(ops.adapt_decimalfield_value(new_price, 12, 2), new_flag, now if new_flag else None, now, pk)
+            for (new_price, new_flag), ids in groups.items() for pk in ids]
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One prepared statement run for every changed row (the driver loops, not Python and the ORM compiler).
+        cursor.executemany(f"UPDATE {table} SET price = %s, flag = %s, flagged_at = %s, updated_at = %s "
+                           f"WHERE id = %s", rows)
         result.flagged_by_distributor = dict(flagged)
         for distributor_id, ids in flagged.items():
             transaction.on_commit(partial(emails.send_listings_flagged, distributor_id, ids, reason), robust=True)

@@ -1,8 +1,24 @@
 """Catalogue queries: a supplier's own products (scoped), the distribution market, and lookup tables."""
 
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
@@ -165,17 +181,37 @@ def operator_catalogue(*, supplier_id: int | None = None, state: str = "", categ
     return with_figures(qs).order_by("-updated_at", "-pk")
 
 
+MARKET_SORTS = {
+    "margin": F("margin").desc(nulls_last=True),
+    "stock": F("total_stock").desc(),
+    "newest": F("approved_at").desc(nulls_last=True),
+}
+
+
 def market_products(*, search: str = "", category: str = "", supplier_id: int | None = None,
-                    sort: str = "-updated") -> QuerySet[SupplierProduct]:
-    """What distributors may list: approved, on shelf, in stock, from an active supplier."""
+                    sort: str = "-updated", min_margin: Decimal | None = None,
+                    min_stock: int | None = None) -> QuerySet[SupplierProduct]:
+    """What distributors may list: approved, on shelf, in stock, from an active supplier.
+
+    Annotated `margin` (highest suggested retail − lowest wholesale); `min_margin` and `min_stock` filter in
+    the query, so paging stays right. Sorts: those of SORTS, or "margin", "stock" (both highest first), "newest".
+    """
     qs = with_figures(SupplierProduct.objects.filter(
         state=ReviewState.APPROVED, on_shelf=True, supplier__status=PartyStatus.ACTIVE)).filter(total_stock__gt=0)
+    qs = qs.annotate(margin=ExpressionWrapper(F("max_suggested") - F("min_wholesale"),
+                                              output_field=DecimalField(max_digits=12, decimal_places=2)))
+    if min_margin is not None:
+        qs = qs.filter(margin__gte=min_margin)
+    if min_stock is not None:
+        qs = qs.filter(total_stock__gte=min_stock)
     if search:
         qs = qs.filter(product__title__icontains=search)
     if category:
         qs = qs.filter(product__categories__name__icontains=category).distinct()
     if supplier_id:
         qs = qs.filter(supplier_id=supplier_id)
+    if sort in MARKET_SORTS:
+        return qs.order_by(MARKET_SORTS[sort], "-pk")
     return qs.order_by(SORTS.get(sort.lstrip("-") if sort == "-updated" else sort, "-updated_at"), "-pk")
 
 

@@ -7,6 +7,8 @@ fails while any id-taking URL of ours is missing from the registry.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from distributor.models import Listing, TeamInvitation
+from distributor.selectors import market_records
 from onboarding.models import Application
 from parties.models import Distributor, Membership, Plan, Store, Supplier, Warehouse
 from supplier.models import ImportJob, SupplierProduct
@@ -60,11 +62,36 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
         own=lambda: _pk(_product("green-leaf-tea", state="approved", on_shelf=True)),
         foreign=lambda: _pk(_product("green-leaf-tea", state="draft")),
     ),
+    **{
+        f"distributor:{name}": PortalTarget(
+            actor="distributor@demo.test",
+            own=lambda: _pk(_listing("sunrise-online")),
+            foreign=lambda: _pk(_listing("harbor-online")),
+            methods=("get", "post"),
+        )
+        for name in ("listing-edit", "listing-pause", "listing-remove")
+    },
 }
 
 
 def _product(supplier_slug: str, **filters) -> SupplierProduct:
     return SupplierProduct.objects.filter(supplier__slug=supplier_slug, **filters).order_by("pk").first()
+
+
+def _listing(store_slug: str) -> Listing:
+    """A listing of the store (made here when the demo has none), of the first SKU in the market."""
+    store = Store.objects.get(slug=store_slug)
+    existing = Listing.objects.filter(store=store).order_by("pk").first()
+    if existing:
+        return existing
+    record = market_records().order_by("pk").first()
+    return Listing.objects.create(store=store, stockrecord=record, entry_id=record.entry_id, price=record.price)
+
+
+def _invitation() -> TeamInvitation:
+    """An unused invitation of Sunrise Retail, the distributor@demo.test's company."""
+    return TeamInvitation.objects.get_or_create(inviter=Distributor.objects.get(slug="sunrise-retail"),
+                                                note="isolation sweep")[0]
 
 
 def _import_job(supplier_slug: str) -> ImportJob:
@@ -118,6 +145,11 @@ TOKEN_TARGETS: dict[str, TokenTarget] = {
     "onboarding:status": TokenTarget(
         own=lambda: {"token": _open_application().token},
         wrong=lambda: _wrong_tokens(_open_application().token),
+    ),
+    # An invitation link: whoever holds it may join the inviter's team, so near-miss tokens must reveal nothing.
+    "distributor:team-join": TokenTarget(
+        own=lambda: {"token": _invitation().token},
+        wrong=lambda: _wrong_tokens(_invitation().token),
     ),
 }
 

@@ -24,8 +24,8 @@ def test_demo_shape(demo):
     assert Supplier.objects.count() == 3
     assert all(s.warehouses.exists() for s in Supplier.objects.all())
     assert Distributor.objects.count() == 3
-    assert Store.objects.count() == 6
-    assert Store.objects.filter(channel=Store.Channel.OFFLINE).count() == 1
+    assert Store.objects.count() == 7
+    assert Store.objects.filter(channel=Store.Channel.OFFLINE).count() == 2
     assert Store.objects.filter(supplier__isnull=False).exists(), "a supplier flagship store"
     assert Store.objects.filter(stock_mode=Store.StockMode.INDEPENDENT).exists()
     for model in (Supplier, Distributor, Store, Warehouse):

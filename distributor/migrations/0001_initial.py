@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='PricePolicy',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('max_over_suggested_percent', models.DecimalField(decimal_places=2, default=Decimal('100.00'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='ceiling: max % over suggested retail')),
+                ('max_over_suggested_percent', models.DecimalField(decimal_places=2, default=Decimal('100.00'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='ceiling: max percent over suggested retail')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -57,7 +57,18 @@ class BackofficeConfig(OscarDashboardConfig):
         ]
         urls += self._onboarding_urls()
         urls += self._catalogue_urls()
+        urls += self._distribution_urls()
         return self.post_process_urls(urls)
+
+    def _distribution_urls(self):
+        """Price ceiling, team bonus rules and teams (views in backoffice.distribution_views)."""
+        from backoffice import distribution_views as distribution
+
+        return [
+            path("distribution/price-ceiling/", distribution.PriceCeilingView.as_view(), name="mp-price-ceiling"),
+            path("distribution/bonus-rules/", distribution.BonusRulesView.as_view(), name="mp-bonus-rules"),
+            path("distribution/teams/", distribution.TeamListView.as_view(), name="mp-team-list"),
+        ]
 
     def _catalogue_urls(self):
         """Review queue and suppliers' catalogue (views in backoffice.catalogue_views)."""

@@ -17,6 +17,8 @@ from django.views.generic import DetailView, ListView
 
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list
+from backoffice.distribution_selectors import team_rows
+from distributor.selectors import team_size, team_tree, upline_chain
 from parties.models import Distributor, Plan, Store, Supplier
 from parties.scoping import Scope, scoped
 from parties.selectors import distributor_list, member_list, store_list, supplier_list, warehouse_list
@@ -77,6 +79,10 @@ class PartyDetailView(DetailView):
             history=AuditEvent.objects.filter(target_type__model=self.kind, target_id=str(party.pk))[:20],
             plans=scoped(Plan.objects.order_by("code"), scope=OPERATOR),  # for the plan form
         )
+        if self.kind == "distributor":
+            tree = team_tree(distributor=party)
+            context.update(upline=upline_chain(distributor=party, levels=None), team=team_rows(tree),
+                           team_size=team_size(tree))
         return context
 
 

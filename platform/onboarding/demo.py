@@ -29,7 +29,7 @@ PLAN_OF = {
     Supplier: {"green-leaf-tea": "flagship", "golden-grain": "pro", "blue-river-home": "basic"},
     Distributor: {"sunrise-retail": "pro", "harbor-goods": "basic", "maple-lifestyle": "pro"},
     Store: {"sunrise-online": "pro", "sunrise-nanjing-road": "pro", "harbor-online": "basic", "maple-online": "pro",
-            "maple-kids": "basic", "green-leaf-flagship": "flagship"},
+            "maple-kids": "basic", "maple-pudong": "basic", "green-leaf-flagship": "flagship"},
 }
 
 # kind, company, company (zh), contact, e-mail, phone, licence number, rejection reason ("" = waiting)

@@ -51,6 +51,10 @@ class Application(models.Model):
                                     related_name="applications", verbose_name=_("distributor created"))
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     language = models.CharField(_("language"), max_length=16, blank=True)  # e-mails go out in it
+    # A distributor applying through a team invitation link: the token it brought (kept as text so a deleted
+    # invitation still shows up as a failed join), and why joining the inviter's team failed at approval.
+    team_invitation_token = models.CharField(_("team invitation"), max_length=64, blank=True, default="")
+    team_join_problem = models.TextField(_("team join problem"), blank=True, default="")
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:

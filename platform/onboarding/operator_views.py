@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from onboarding.forms import DecisionForm, PartyPlanForm, PlanForm
 from onboarding.models import Application
-from onboarding.selectors import application_list, default_plan, plan_list
+from onboarding.selectors import application_list, application_team, default_plan, plan_list
 from onboarding.services import application_approve, application_reject, party_assign_plan, plan_create, plan_update
 from onboarding.validators import LICENCE_CONTENT_TYPES
 from parties.models import Distributor, Plan, Store, Supplier
@@ -67,7 +67,7 @@ class ApplicationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plans = plan_list(scope=OPERATOR)
-        context.update(plans=plans, default_plan=default_plan(),
+        context.update(plans=plans, default_plan=default_plan(), team=application_team(application=self.object),
                        form=DecisionForm(plans=plans, initial={"plan": default_plan()}))
         return context
 
@@ -114,6 +114,16 @@ class ApplicationApproveView(ApplicationDecideView):
         messages.success(request, _("%(company)s is approved: %(party)s was created and its owner %(email)s "
                                     "was e-mailed a link to choose a password.")
                          % {"company": approved.company_name, "party": approved.party, "email": approved.email})
+        team = application_team(application=approved)
+        if team is None:
+            return
+        if team.problem:
+            messages.warning(request, _("%(party)s did not join the team it was invited to: %(problem)s "
+                                        "Nothing else was affected; add it to a team later if needed.")
+                             % {"party": approved.party, "problem": team.problem})
+        elif team.upline is not None:
+            messages.success(request, _("%(party)s joined the team of %(upline)s.")
+                             % {"party": approved.party, "upline": team.upline})
 
 
 class ApplicationRejectView(ApplicationDecideView):

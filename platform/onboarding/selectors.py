@@ -3,11 +3,13 @@
 Plan limits: a party's own plan applies, else the default plan, else no limit.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from oscar.core.loading import get_model
 
+from distributor.models import TeamInvitation, TeamLink
 from onboarding.models import Application
 from parties.models import Distributor, Plan, Store, Supplier
 from parties.scoping import Scope, scoped
@@ -25,6 +27,41 @@ def application_list(*, scope: Scope, status: str = "", kind: str = "") -> Query
 def application_by_token(*, token: str) -> Application | None:
     """The applicant's own application; the token is the only key, so no scope applies."""
     return Application.objects.filter(token=token).first() if token else None
+
+
+def team_invitation_by_token(*, token: str) -> TeamInvitation | None:
+    """The invitation a link carries (used or not); the token is the only key, so no scope applies."""
+    token = (token or "").strip()
+    if not token or len(token) > 64:
+        return None
+    return TeamInvitation.objects.select_related("inviter", "used_by").filter(token=token).first()
+
+
+def usable_team_invitation(*, token: str) -> TeamInvitation | None:
+    """The invitation if it exists and was not used yet (None otherwise)."""
+    invitation = team_invitation_by_token(token=token)
+    return invitation if invitation is not None and invitation.used_at is None else None
+
+
+@dataclass(frozen=True)
+class ApplicationTeam:
+    """What became of the team invitation an application carried."""
+
+    invitation: TeamInvitation | None  # None: no invitation has this token any more
+    upline: Distributor | None  # the team the created distributor belongs to now
+    problem: str  # why joining the inviter's team failed at approval ("" when it did not fail)
+
+
+def application_team(*, application: Application) -> ApplicationTeam | None:
+    """None for an application that came without an invitation."""
+    if not application.team_invitation_token:
+        return None
+    upline = None
+    if application.distributor_id:
+        link = TeamLink.objects.filter(distributor_id=application.distributor_id).select_related("upline").first()
+        upline = link.upline if link else None
+    return ApplicationTeam(invitation=team_invitation_by_token(token=application.team_invitation_token),
+                           upline=upline, problem=application.team_join_problem)
 
 
 def plan_list(*, scope: Scope) -> QuerySet[Plan]:

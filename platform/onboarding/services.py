@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from audit.services import audit_record
+from distributor.services import TeamError, team_join
 from onboarding import emails
 from onboarding.models import Application
-from onboarding.selectors import default_plan, store_count, supplier_product_count
+from onboarding.selectors import default_plan, store_count, supplier_product_count, usable_team_invitation
 from onboarding.validators import validate_licence_image, validate_phone
 from parties.models import Distributor, Membership, Plan, Role, Store, Supplier
 
@@ -59,8 +60,14 @@ def application_submit(
     licence_image,
     company_name_zh: str = "",
     base_url: str = "",
+    team_invitation: str = "",
 ) -> Application:
-    """Record an application and e-mail the applicant the private link to its status page."""
+    """Record an application and e-mail the applicant the private link to its status page.
+
+    `team_invitation` is the token of a distributor's team invitation link: a distributor application keeps
+    it when the invitation exists and is unused (the applicant joins that team on approval); otherwise, and
+    for suppliers, it is left out and the application goes ahead without it.
+    """
     if kind not in Application.Kind.values:
         raise ValidationError(_("Unknown kind of application “%(kind)s”.") % {"kind": kind})
     values = {"company_name": company_name, "company_name_zh": company_name_zh, "contact_name": contact_name,
@@ -89,14 +96,18 @@ def application_submit(
             "%(email)s already belongs to an account with a portal role. Sign in with it instead, "
             "or apply with another e-mail address.") % {"email": email}})
     licence_image.name = f"licence{suffix}"
+    invitation = usable_team_invitation(token=team_invitation) if kind == Application.Kind.DISTRIBUTOR else None
     application = Application(kind=kind, licence_image=licence_image, language=translation.get_language() or "",
-                              **values)
+                              team_invitation_token=invitation.token if invitation else "", **values)
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as error:  # a simultaneous duplicate lost the race to the one-open-per-e-mail rule
         raise _duplicate_error(email, kind) from error
-    audit_record(action="application.submit", target=application, changes={"kind": kind, "email": email})
+    changes = {"kind": kind, "email": email}
+    if invitation is not None:
+        changes["invited_by"] = invitation.inviter_id  # the inviter, never the token (it is a key)
+    audit_record(action="application.submit", target=application, changes=changes)
     transaction.on_commit(partial(emails.send_submitted, application.pk, base_url), robust=True)
     return application
 
@@ -125,6 +136,23 @@ def _unique_slug(name: str, *, kind: str) -> str:
     return candidate
 
 
+def _join_invited_team(*, actor, application: Application, party) -> dict:
+    """A distributor that applied through a team invitation joins the inviter's team.
+
+    A join that is no longer possible (the invitation was used or deleted meanwhile) does not stop the
+    approval: the reason is kept on the application for the operator, and returned for the audit log.
+    """
+    application.team_join_problem = ""
+    if application.kind != Application.Kind.DISTRIBUTOR or not application.team_invitation_token:
+        return {}
+    try:
+        link = team_join(actor=actor, token=application.team_invitation_token, distributor=party)
+    except TeamError as error:  # team_join's own savepoint rolled back; the approval goes on
+        application.team_join_problem = error.problem
+        return {"team_join_problem": error.problem}
+    return {"upline": link.upline_id}
+
+
 @transaction.atomic
 def application_approve(*, actor, application: Application, plan: Plan | None = None,
                         base_url: str = "") -> Application:
@@ -132,7 +160,8 @@ def application_approve(*, actor, application: Application, plan: Plan | None = 
 
     The owner gets no password: the approval e-mail carries a one-time link
     to choose one. An e-mail address already holding a portal role is
-    refused, so approval never hands a company to an existing member.
+    refused, so approval never hands a company to an existing member. A distributor that applied through
+    a team invitation joins the inviter's team in the same transaction (see `_join_invited_team`).
     """
     locked = _lock_open(application)
     email = locked.email
@@ -162,15 +191,16 @@ def application_approve(*, actor, application: Application, plan: Plan | None = 
         user.set_unusable_password()
         user.save()
     Membership.objects.create(user=user, role=Role.OWNER, **{kind: party})
+    team = _join_invited_team(actor=actor, application=locked, party=party)
     locked.status = Application.Status.APPROVED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     setattr(locked, kind, party)
-    locked.save(update_fields=["status", "decided_by", "decided_at", kind])
+    locked.save(update_fields=["status", "decided_by", "decided_at", kind, "team_join_problem"])
     plan_code = plan.code if plan else None
     audit_record(action="application.approve", actor=actor, target=locked,
                  changes={"status": [Application.Status.SUBMITTED, Application.Status.APPROVED],
-                          kind: party.pk, "plan": plan_code, "owner": email})
+                          kind: party.pk, "plan": plan_code, "owner": email, **team})
     audit_record(action=f"{kind}.create", actor=actor, target=party,
                  changes={"application": locked.pk, "slug": slug, "plan": plan_code, "owner": email})
     transaction.on_commit(partial(emails.send_approved, locked.pk, user.pk, base_url), robust=True)

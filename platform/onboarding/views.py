@@ -10,7 +10,7 @@ from django.views.generic import FormView
 
 from onboarding.forms import ApplicationForm
 from onboarding.models import Application
-from onboarding.selectors import application_by_token
+from onboarding.selectors import application_by_token, application_team, usable_team_invitation
 from onboarding.services import application_submit
 
 SESSION_KEY = "mp_onboarding_submitted"
@@ -23,16 +23,26 @@ class ApplyView(FormView):
     form_class = ApplicationForm
     template_name = "onboarding/apply.html"
 
+    def invitation_token(self) -> str:
+        """A distributor's team invitation link adds ?invitation=<token>; the form posts back to the same URL."""
+        if self.kind != Application.Kind.DISTRIBUTOR:
+            return ""
+        return self.request.GET.get("invitation", "").strip()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["kind"] = self.kind
         context["kind_label"] = Application.Kind(self.kind).label
+        token = self.invitation_token()
+        invitation = usable_team_invitation(token=token) if token else None
+        context["invitation"] = invitation
+        context["invitation_refused"] = bool(token) and invitation is None
         return context
 
     def form_valid(self, form):
         try:
             application = application_submit(kind=self.kind, base_url=self.request.build_absolute_uri("/"),
-                                             **form.cleaned_data)
+                                             team_invitation=self.invitation_token(), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -52,6 +62,7 @@ def status(request, token: str):
         messages.success(request, _("Thank you, we received your application."))
     return render(request, "onboarding/status.html", {
         "application": application,
+        "team": application_team(application=application),
         "just_submitted": just_submitted,
         "status_url": request.build_absolute_uri(),
     })

@@ -43,15 +43,19 @@ DISTRIBUTORS = [
     ("maple-lifestyle", "Maple Lifestyle", "枫叶生活"),
 ]
 
-# slug, name, name_zh, owner kind, owner slug, channel, stock mode
+# slug, name, name_zh, owner kind, owner slug, channel, stock mode, price ending (markups round up to it)
 STORES = [
-    ("sunrise-online", "Sunrise Online", "日出网店", "distributor", "sunrise-retail", "online", "shared"),
+    ("sunrise-online", "Sunrise Online", "日出网店", "distributor", "sunrise-retail", "online", "shared", "0.90"),
     ("sunrise-nanjing-road", "Sunrise Nanjing Road Shop", "日出南京路店", "distributor", "sunrise-retail",
-     "offline", "shared"),
-    ("harbor-online", "Harbor Online", "港湾网店", "distributor", "harbor-goods", "online", "independent"),
-    ("maple-online", "Maple Online", "枫叶网店", "distributor", "maple-lifestyle", "online", "shared"),
-    ("maple-kids", "Maple Kids", "枫叶童装", "distributor", "maple-lifestyle", "online", "independent"),
-    ("green-leaf-flagship", "Green Leaf Flagship", "绿叶旗舰店", "supplier", "green-leaf-tea", "online", "shared"),
+     "offline", "shared", "0.00"),
+    ("harbor-online", "Harbor Online", "港湾网店", "distributor", "harbor-goods", "online", "independent", "0.99"),
+    ("maple-online", "Maple Online", "枫叶网店", "distributor", "maple-lifestyle", "online", "shared", "0.90"),
+    ("maple-kids", "Maple Kids", "枫叶童装", "distributor", "maple-lifestyle", "online", "independent", "0.99"),
+    # Maple's plan (pro) allows 5 stores; Harbor's (basic) only the one it has
+    ("maple-pudong", "Maple Pudong Shop", "枫叶浦东店", "distributor", "maple-lifestyle", "offline", "shared",
+     "exact"),
+    ("green-leaf-flagship", "Green Leaf Flagship", "绿叶旗舰店", "supplier", "green-leaf-tea", "online", "shared",
+     "exact"),
 ]
 
 # email, first name, last name, [(kind, slug, role)], staff
@@ -106,11 +110,11 @@ def load_parties() -> None:
     distributors = {slug: _upsert(Distributor, {"slug": slug}, {"name": name, "name_zh": name_zh})
                     for slug, name, name_zh in DISTRIBUTORS}
     stores = {}
-    for slug, name, name_zh, owner_kind, owner_slug, channel, mode in STORES:
+    for slug, name, name_zh, owner_kind, owner_slug, channel, mode, ending in STORES:
         owner = {"supplier": suppliers.get(owner_slug) if owner_kind == "supplier" else None,
                  "distributor": distributors.get(owner_slug) if owner_kind == "distributor" else None}
         stores[slug] = _upsert(Store, {"slug": slug}, {"name": name, "name_zh": name_zh, "channel": channel,
-                                                        "stock_mode": mode, **owner})
+                                                        "stock_mode": mode, "price_ending": ending, **owner})
     parties = {"supplier": suppliers, "distributor": distributors, "store": stores}
     User = get_user_model()
     for email, first, last, memberships, staff in USERS:
@@ -166,6 +170,12 @@ def load_catalogues() -> None:
     load_supplier_catalogues()
 
 
+def load_distribution() -> None:
+    from distributor.demo import load_distribution as load_distribution_demo
+
+    load_distribution_demo()
+
+
 def load_plans() -> None:
     from onboarding.demo import load_plans as load_onboarding_plans
 
@@ -178,14 +188,16 @@ def load_applications() -> None:
     load_onboarding_applications()
 
 
-DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_catalogue_basics, load_catalogues]
+DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_catalogue_basics, load_catalogues,
+              load_distribution]
+CATALOGUE_STEPS = {load_catalogues, load_distribution}  # skipped by `load_demo(with_catalogue=False)`
 
 
 @transaction.atomic
 def load_demo(*, with_catalogue: bool = True) -> list[DemoLogin]:
     """Build the demo; tests that flush the database reload it without the (slower) catalogues."""
     for step in DEMO_STEPS:
-        if step is load_catalogues and not with_catalogue:
+        if step in CATALOGUE_STEPS and not with_catalogue:
             continue
         step()
     return LOGINS
