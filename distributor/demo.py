@@ -11,8 +11,6 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from oscar.apps.shipping.methods import Free
-from oscar.core import prices
 from oscar.core.loading import get_model
 
 from distributor import services
@@ -135,8 +133,8 @@ def _placed_at(days_ago: int) -> datetime:
 
 
 def load_orders() -> None:
-    from oscar_apps.order.utils import OrderCreator
     from oscar_apps.partner.strategy import Selector
+    from storefront.services import order_place
 
     shopper = get_user_model().objects.filter(email=SHOPPER).first()
     if shopper is None:
@@ -161,14 +159,7 @@ def load_orders() -> None:
         if basket.is_empty:
             basket.delete()
             continue
-        shipping = Free()
-        shipping_charge = shipping.calculate(basket)
-        total = prices.Price(currency=basket.currency, excl_tax=basket.total_excl_tax + shipping_charge.excl_tax,
-                             incl_tax=basket.total_incl_tax + shipping_charge.incl_tax)
-        OrderCreator().place_order(basket=basket, total=total, shipping_method=shipping,
-                                   shipping_charge=shipping_charge, user=shopper, order_number=number,
-                                   date_placed=_placed_at(days_ago))
-        basket.submit()
+        order_place(basket=basket, store=store, user=shopper, order_number=number, date_placed=_placed_at(days_ago))
 
 
 def load_distribution() -> None:

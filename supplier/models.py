@@ -93,6 +93,8 @@ class WarehouseStock(models.Model):
     stockrecord = models.ForeignKey("partner.StockRecord", on_delete=models.CASCADE, related_name="warehouse_stock")
     warehouse = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="stock")
     on_hand = models.PositiveIntegerField(_("on hand"), default=0)
+    allocated = models.PositiveIntegerField(_("allocated"), default=0,
+                                            help_text=_("Units promised to placed orders and not yet shipped."))
 
     class Meta:
         verbose_name = _("warehouse stock")

@@ -61,3 +61,42 @@ def signed_in(demo):
 @pytest.fixture
 def db_vendor(db):
     return connection.vendor
+
+
+# --- distribution: a distributor, its two stores priced to the cent, and a fresh approved tea ----------------------
+
+
+@pytest.fixture
+def sunrise(demo):
+    from parties.models import Distributor
+
+    return Distributor.objects.get(slug="sunrise-retail")
+
+
+@pytest.fixture
+def dealer(demo):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email="distributor@demo.test")
+
+
+@pytest.fixture
+def online(demo):
+    from tests.distribution_helpers import exact_prices
+
+    return exact_prices("sunrise-online")
+
+
+@pytest.fixture
+def shop(demo):
+    from tests.distribution_helpers import exact_prices
+
+    return exact_prices("sunrise-nanjing-road")
+
+
+@pytest.fixture
+def tea(demo):
+    """A fresh approved tea with two SKUs (see tests.distribution_helpers.tea_input)."""
+    from tests.distribution_helpers import approved_tea
+
+    return approved_tea()

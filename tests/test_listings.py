@@ -13,11 +13,11 @@ from oscar.core.loading import get_class, get_model
 from distributor import pricing, services
 from distributor.models import Listing, ListingFlag, PriceRule
 from distributor.selectors import price_policy, sellable_listings
-from parties.models import Distributor, PartyStatus, Store, Supplier
+from parties.models import PartyStatus, Store
 from parties.services import party_set_status
 from supplier import services as catalogue
-from supplier.catalogue_input import ProductInput, VariantInput
 from supplier.models import ReviewState, SupplierProduct
+from tests.distribution_helpers import list_in, record, tea_input
 
 StockRecord = get_model("partner", "StockRecord")
 Basket = get_model("basket", "Basket")
@@ -27,64 +27,6 @@ OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Free = get_class("shipping.methods", "Free")
 
 D = Decimal
-
-
-@pytest.fixture
-def sunrise(demo):
-    return Distributor.objects.get(slug="sunrise-retail")
-
-
-@pytest.fixture
-def dealer(demo):
-    return get_user_model().objects.get(email="distributor@demo.test")
-
-
-def exact_prices(slug: str) -> Store:
-    """The store prices to the cent (the demo gives some stores price endings)."""
-    Store.objects.filter(slug=slug).update(price_ending=Store.PriceEnding.EXACT)
-    return Store.objects.get(slug=slug)
-
-
-@pytest.fixture
-def online(demo):
-    return exact_prices("sunrise-online")
-
-
-@pytest.fixture
-def shop(demo):
-    return exact_prices("sunrise-nanjing-road")
-
-
-@pytest.fixture
-def tea(demo):
-    """A fresh approved tea with two SKUs: wholesale 10 / 18, suggested 20 / 34, floors 12 / 22."""
-    supplier = Supplier.objects.get(slug="green-leaf-tea")
-    owner = get_user_model().objects.get(email="supplier@demo.test")
-    operator = get_user_model().objects.get(email="operator@demo.test")
-    entry = catalogue.product_create(actor=owner, supplier=supplier, data=_tea_input())
-    catalogue.product_submit(actor=owner, entry=entry)
-    catalogue.product_approve(actor=operator, entry=entry)
-    return SupplierProduct.objects.get(pk=entry.pk)
-
-
-def _tea_input(**changes) -> ProductInput:
-    a = dict(sku="LST-a", label="50 g", wholesale_price=D("10.00"), suggested_retail_price=D("20.00"),
-             min_retail_price=D("12.00"), stock={"hz": 5})
-    b = dict(sku="LST-b", label="100 g", wholesale_price=D("18.00"), suggested_retail_price=D("34.00"),
-             min_retail_price=D("22.00"), stock={"hz": 2})
-    a.update(changes.get("a", {}))
-    b.update(changes.get("b", {}))
-    return ProductInput(title="Listing tea", description="", category="Tea > Green tea", product_class="Tea",
-                        tags=[], variants=[VariantInput(**a), VariantInput(**b)])
-
-
-def record(sku: str):
-    return StockRecord.objects.get(partner_sku=sku)
-
-
-def list_in(dealer, sunrise, stores, skus, rule, **figures) -> list[Listing]:
-    return services.listings_save(actor=dealer, distributor=sunrise, store_ids=[s.pk for s in stores],
-                                  record_ids=[record(sku).pk for sku in skus], rule=rule, **figures)
 
 
 # --- pure price arithmetic ---------------------------------------------------------------------------------------
@@ -207,7 +149,7 @@ def test_pause_and_remove(tea, dealer, sunrise, online):
 
 def _supplier_edit(tea, **changes):
     owner = get_user_model().objects.get(email="supplier@demo.test")
-    return catalogue.product_update(actor=owner, entry=tea, data=_tea_input(**changes))
+    return catalogue.product_update(actor=owner, entry=tea, data=tea_input(**changes))
 
 
 def test_a_wholesale_change_moves_markup_and_suggested_listings_and_leaves_fixed_ones(

@@ -15,3 +15,13 @@ class OrderCreator(CoreOrderCreator):
             fields.update(wholesale_price=stockrecord.wholesale_price,
                           supplier_id=getattr(getattr(stockrecord.partner, "supplier", None), "pk", None))
         return super().create_line_models(order, basket_line, fields)
+
+    def update_stock_records(self, line):
+        """`line` is a basket line. Allocate only while enough stock is free: oscar's own `allocate` is an
+        unconditional `F() + qty` after an unlocked read and oversells under concurrent checkouts."""
+        from storefront.allocation import SoldOut, allocate_record, product_title
+
+        title = product_title(line.product)
+        if line.stockrecord is None:
+            raise SoldOut([title])
+        allocate_record(record_id=line.stockrecord_id, quantity=line.quantity, title=title)
