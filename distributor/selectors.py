@@ -233,10 +233,10 @@ def top_products(*, scope: Scope, since: datetime, limit: int = 5) -> QuerySet:
     """Best-selling products of the stores in scope since `since`, by sales."""
     stores = scoped(Store.objects.all(), scope=scope)
     return (Line.objects.filter(store__in=stores, order__date_placed__gte=since)
-            .values("title").annotate(units=Coalesce(Sum("quantity"), 0),
+            .values("product__parent__title", "title").annotate(units=Coalesce(Sum("quantity"), 0),
                                       sales=Coalesce(Sum("line_price_incl_tax"), Decimal("0"), output_field=MONEY),
                                       margin=Coalesce(Sum(_margin_expression()), Decimal("0"), output_field=MONEY))
-            .order_by("-sales", "title")[:limit])
+            .order_by("-sales", "product__parent__title", "title")[:limit])
 
 
 @dataclass

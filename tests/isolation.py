@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from distributor.models import Listing, TeamInvitation
-from distributor.selectors import market_records
+from distributor.selectors import market_records, sellable_listings
 from onboarding.models import Application
 from parties.models import Distributor, Membership, Plan, Store, Supplier, Warehouse
 from supplier.models import ImportJob, SupplierProduct
@@ -71,6 +71,14 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
         )
         for name in ("listing-edit", "listing-pause", "listing-remove")
     },
+    # A public storefront page (any visitor may open it; the sweep's actor is a shopper): a product is reachable
+    # in a store only while it has a sellable listing there; one listed only in another store is a 404.
+    "storefront:product": PortalTarget(
+        actor="shopper@demo.test",
+        own=lambda: {"store_slug": "sunrise-online", "entry_pk": _store_entry("sunrise-online").pk},
+        foreign=lambda: {"store_slug": "sunrise-online",
+                         "entry_pk": _store_entry("harbor-online", not_in="sunrise-online").pk},
+    ),
 }
 
 
@@ -86,6 +94,19 @@ def _listing(store_slug: str) -> Listing:
         return existing
     record = market_records().order_by("pk").first()
     return Listing.objects.create(store=store, stockrecord=record, entry_id=record.entry_id, price=record.price)
+
+
+def _store_entry(store_slug: str, not_in: str = "") -> SupplierProduct:
+    """A product sellable in the store (listed here when the demo has none), never listed in `not_in`."""
+    store = Store.objects.get(slug=store_slug)
+    elsewhere = Listing.objects.filter(store__slug=not_in).values("entry_id")
+    sellable = SupplierProduct.objects.filter(pk__in=sellable_listings(store=store).values("entry_id"))
+    entry = sellable.exclude(pk__in=elsewhere).order_by("pk").first()
+    if entry is not None:
+        return entry
+    record = market_records().exclude(entry_id__in=elsewhere).order_by("pk").first()
+    Listing.objects.create(store=store, stockrecord=record, entry_id=record.entry_id, price=record.price)
+    return SupplierProduct.objects.get(pk=record.entry_id)
 
 
 def _invitation() -> TeamInvitation:

@@ -329,10 +329,10 @@ def place_order(store, sku, quantity=1):
 
 
 def store_row(html: str, store) -> list[str]:
-    """The cells of a store's row in the overview's sales table (today, month, orders, margin)."""
+    """The figures of a store's card in the overview's sales per store (today, month, orders, margin)."""
     name = re.escape(str(store))
-    row = re.search(rf"<tr><td><a [^>]*>{name}</a></td>(.*?)</tr>", html, re.S).group(1)
-    return [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    card = re.search(rf"<strong>{name}</strong></a>\s*<div class=\"figures\">(.*?)</li>", html, re.S).group(1)
+    return [figure.strip() for figure in re.findall(r"</span>(.*?)</div>", card, re.S)]
 
 
 def money(amount) -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("store/", include("storeadmin.urls")),
     path("apply/", include("onboarding.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("s/", include("storefront.urls")),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,0 +1,156 @@
+"""Storefront queries: open stores, a store's sellable products, and priming the store's strategy for a page.
+
+Prices are never read from the listings here: the page asks oscar's strategy (`StoreStrategy`), and these
+functions only load, in a fixed number of queries, what the strategy would otherwise fetch one SKU at a time.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from distributor.selectors import sellable_listings
+from parties.models import PartyStatus, Store
+from supplier.models import SupplierProduct
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+
+PAGE_SIZE = 24
+
+
+def open_stores() -> QuerySet[Store]:
+    """Stores shoppers can buy in: the store and its owner active, at least one sellable listing."""
+    return (Store.objects.filter(status=PartyStatus.ACTIVE)
+            .filter(Q(distributor__status=PartyStatus.ACTIVE) | Q(supplier__status=PartyStatus.ACTIVE))
+            .filter(Exists(sellable_listings(store=OuterRef("pk"))))
+            .select_related("distributor", "supplier").order_by("name", "pk"))
+
+
+def store_by_slug(*, slug: str) -> Store:
+    """The store with this slug (open or not: a closed store still answers, with a notice), else 404."""
+    store = Store.objects.select_related("distributor", "supplier").filter(slug=slug).first()
+    if store is None:
+        raise Http404(_("There is no store at this address."))
+    return store
+
+
+def store_products(*, store: Store, search: str = "", category=None) -> QuerySet[SupplierProduct]:
+    """Top-level products with at least one sellable listing in `store`, by title; none while it is closed.
+
+    `category`: an oscar Category (one of `supplier.selectors.category_paths()`); that category or any below it.
+    """
+    if not store.is_open:
+        return SupplierProduct.objects.none()
+    qs = SupplierProduct.objects.filter(pk__in=sellable_listings(store=store).values("entry_id"))
+    if search:
+        qs = qs.filter(product__title__icontains=search)
+    if category is not None:
+        products = Product.objects.filter(categories__in=category.get_descendants_and_self()).values("pk")
+        qs = qs.filter(product_id__in=products)
+    return qs.select_related("product", "product__product_class", "supplier").order_by("product__title", "pk")
+
+
+def with_variants(entries) -> list[SupplierProduct]:
+    """The entries with what the strategy and the cards read, prefetched: images, stock records, and the public
+    children (as oscar's `_prefetched_public_children`) with theirs. Four queries whatever the number of entries."""
+    entries = list(entries)
+    products = [entry.product for entry in entries]
+    prefetch_related_objects(
+        products,
+        Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+        Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
+        Prefetch("children", queryset=Product.objects.filter(is_public=True).order_by("pk").prefetch_related(
+            Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk"))),
+            to_attr="_prefetched_public_children"),
+    )
+    return entries
+
+
+def variants_of(product) -> list:
+    """A product's sellable units: its public children (prefetched by `with_variants`), or itself."""
+    if product.is_parent:
+        return list(product.get_public_children())
+    return [product]
+
+
+def prime_strategy(*, strategy, entries) -> None:
+    """Load the store's sellable listings of every SKU of `entries` into the strategy in one query.
+
+    `StoreStrategy.listing_for` otherwise asks once per SKU; a SKU with no sellable listing is remembered as
+    None, exactly as the strategy itself would. The entries must come through `with_variants`.
+    """
+    records = {}
+    for entry in entries:
+        for variant in variants_of(entry.product):
+            for record in variant.stockrecords.all():
+                records[record.pk] = record
+    missing = [pk for pk in records if pk not in strategy._listings]
+    if not missing:
+        return
+    found = {listing.stockrecord_id: listing
+             for listing in sellable_listings(store=strategy.store).filter(stockrecord_id__in=missing)}
+    for pk in missing:
+        listing = found.get(pk)
+        if listing is not None:
+            listing.stockrecord = records[pk]
+        strategy._listings[pk] = listing
+
+
+@dataclass
+class Card:
+    """One product on a store's home page, priced by the store's strategy."""
+
+    entry: SupplierProduct
+    image: object
+    price: object  # the strategy's pricing policy: the lowest variant price in this store
+    available: bool
+    listed_variants: int
+
+    @property
+    def product(self):
+        return self.entry.product
+
+
+@dataclass
+class Variant:
+    """One SKU of a product as this store sells it."""
+
+    product: object
+    label: str
+    sku: str
+    price: object
+    availability: object
+
+
+def product_cards(*, strategy, entries) -> list[Card]:
+    """The page's products as cards; prices and availability from the strategy (prime it first)."""
+    cards = []
+    for entry in entries:
+        product = entry.product
+        if product.is_parent:
+            info = strategy.fetch_for_parent(product)
+            listed = sum(1 for child in variants_of(product) if strategy.fetch_for_product(child).price.exists)
+        else:
+            info = strategy.fetch_for_product(product)
+            listed = 1 if info.price.exists else 0
+        images = list(product.images.all())
+        cards.append(Card(entry=entry, image=images[0] if images else None, price=info.price,
+                          available=info.availability.is_available_to_buy, listed_variants=listed))
+    return cards
+
+
+def product_variants(*, strategy, entry) -> list[Variant]:
+    """The product's variants listed (and sellable) in the strategy's store, each with its store price."""
+    product = entry.product
+    rows = []
+    for variant in variants_of(product):
+        info = strategy.fetch_for_product(variant)
+        if info.price.exists:
+            rows.append(Variant(product=variant, label=variant.title if product.is_parent else "",
+                                sku=info.stockrecord.partner_sku, price=info.price,
+                                availability=info.availability))
+    return rows
