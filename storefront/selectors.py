@@ -80,24 +80,14 @@ def variants_of(product) -> list:
 def prime_strategy(*, strategy, entries) -> None:
     """Load the store's sellable listings of every SKU of `entries` into the strategy in one query.
 
-    `StoreStrategy.listing_for` otherwise asks once per SKU; a SKU with no sellable listing is remembered as
-    None, exactly as the strategy itself would. The entries must come through `with_variants`.
+    `StoreStrategy.listing_for` otherwise asks once per SKU. The entries must come through `with_variants`.
     """
     records = {}
     for entry in entries:
         for variant in variants_of(entry.product):
             for record in variant.stockrecords.all():
                 records[record.pk] = record
-    missing = [pk for pk in records if pk not in strategy._listings]
-    if not missing:
-        return
-    found = {listing.stockrecord_id: listing
-             for listing in sellable_listings(store=strategy.store).filter(stockrecord_id__in=missing)}
-    for pk in missing:
-        listing = found.get(pk)
-        if listing is not None:
-            listing.stockrecord = records[pk]
-        strategy._listings[pk] = listing
+    strategy.prime(records.values())
 
 
 @dataclass

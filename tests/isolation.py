@@ -174,6 +174,15 @@ TOKEN_TARGETS: dict[str, TokenTarget] = {
     ),
 }
 
+# Public pages keyed by a slug that belongs to nobody's private data: every store's storefront is meant for
+# every visitor. The sweep checks that an open store opens for anyone and a made-up one reveals nothing.
+PUBLIC_TARGETS: dict[str, TokenTarget] = {
+    "storefront:home": TokenTarget(
+        own=lambda: {"store_slug": "sunrise-online"},
+        wrong=lambda: [{"store_slug": "sunrise-onlin"}, {"store_slug": "no-such-store"}],
+    ),
+}
+
 PARTY_USERS = ["supplier@demo.test", "distributor@demo.test", "storeadmin@demo.test", "multi@demo.test",
                "shopper@demo.test"]
 

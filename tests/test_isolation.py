@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.isolation import OPERATOR_TARGETS, PARTY_USERS, PORTAL_TARGETS, TOKEN_TARGETS
+from tests.isolation import OPERATOR_TARGETS, PARTY_USERS, PORTAL_TARGETS, PUBLIC_TARGETS, TOKEN_TARGETS
 
-OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding"}
+OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding", "storefront"}
 
 
 def _walk(patterns, namespace=""):
@@ -32,7 +32,8 @@ def our_id_urls() -> set[str]:
 
 
 def test_every_id_url_is_in_the_sweep():
-    missing = our_id_urls() - set(PORTAL_TARGETS) - set(OPERATOR_TARGETS) - set(TOKEN_TARGETS)
+    missing = (our_id_urls() - set(PORTAL_TARGETS) - set(OPERATOR_TARGETS) - set(TOKEN_TARGETS)
+               - set(PUBLIC_TARGETS))
     assert not missing, f"add these id-taking URLs to tests/isolation.py: {sorted(missing)}"
 
 
@@ -66,11 +67,11 @@ def test_back_office_objects_are_reachable_by_the_operator(signed_in):
             assert client.get(reverse(url_name, kwargs=kwargs())).status_code == 200
 
 
-@pytest.mark.parametrize("url_name", sorted(TOKEN_TARGETS))
+@pytest.mark.parametrize("url_name", sorted(TOKEN_TARGETS) + sorted(PUBLIC_TARGETS))
 @pytest.mark.parametrize("email", [None, *PARTY_USERS])
 def test_wrong_tokens_reveal_nothing(url_name, email, signed_in):
     client = signed_in(email) if email else Client()
-    target = TOKEN_TARGETS[url_name]
+    target = TOKEN_TARGETS.get(url_name) or PUBLIC_TARGETS[url_name]
     assert client.get(reverse(url_name, kwargs=target.own())).status_code == 200, \
         "the real token must open the page, or the sweep proves nothing"
     for kwargs in target.wrong():

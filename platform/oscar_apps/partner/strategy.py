@@ -35,16 +35,26 @@ class StoreStrategy(UseFirstStockRecord, StockRequired, Structured):
 
     def listing_for(self, stockrecord):
         """The store's sellable listing of this SKU, or None (one query per SKU, remembered)."""
-        from distributor.selectors import sellable_listings
-
         if stockrecord is None:
             return None
         if stockrecord.pk not in self._listings:
-            listing = sellable_listings(store=self.store).filter(stockrecord_id=stockrecord.pk).first()
-            if listing is not None:
-                listing.stockrecord = stockrecord
-            self._listings[stockrecord.pk] = listing
+            self.prime([stockrecord])
         return self._listings[stockrecord.pk]
+
+    def prime(self, stockrecords) -> None:
+        """Look up the store's sellable listings of many SKUs in one query (list pages call this first)."""
+        from distributor.selectors import sellable_listings
+
+        wanted = {record.pk: record for record in stockrecords if record.pk not in self._listings}
+        if not wanted:
+            return
+        found = {listing.stockrecord_id: listing
+                 for listing in sellable_listings(store=self.store).filter(stockrecord_id__in=list(wanted))}
+        for pk, record in wanted.items():
+            listing = found.get(pk)
+            if listing is not None:
+                listing.stockrecord = record
+            self._listings[pk] = listing
 
     def pricing_policy(self, product, stockrecord):
         listing = self.listing_for(stockrecord)
