@@ -49,6 +49,26 @@ class DistributorPortalMixin(PortalViewMixin):
     def stores(self):
         return store_list(scope=self.scope)
 
+    def save_listings(self, problems: list[str], arguments) -> tuple[list, list[str]]:
+        """`listings_save` for the acting distributor, unless the form already named problems.
+
+        `arguments` is a callable giving the stores, SKUs and rule: it reads cleaned data, so it is only
+        called once the form is valid. Returns (saved listings, problems); nothing is written on problems.
+        """
+        if problems:
+            return [], problems
+        try:
+            return services.listings_save(actor=self.request.user, distributor=self.distributor,
+                                          **arguments()), []
+        except services.ListingError as refused:
+            return [], refused.problems
+
+    def refuse(self, form, heading: str, problems: list[str]):
+        """The same page again with the form as typed, the heading and every problem."""
+        messages.error(self.request, heading)
+        show_problems(self.request, problems)
+        return self.render_to_response(self.get_context_data(form=form))
+
 
 def show_problems(request, problems: list[str]) -> None:
     """Every problem a service named, as error messages (a long list is cut, with how many more there are)."""
@@ -233,18 +253,12 @@ class MarketDetailView(DistributorPortalMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.build_form(request.POST)
-        problems = form_problems(form) if not form.is_valid() else []
-        if not problems:
-            try:
-                saved = services.listings_save(actor=request.user, distributor=self.distributor,
-                                               store_ids=form.cleaned_data["stores"],
-                                               record_ids=form.cleaned_data["records"], **form.rule_kwargs())
-            except services.ListingError as refused:
-                problems = refused.problems
+        saved, problems = self.save_listings(
+            [] if form.is_valid() else form_problems(form),
+            lambda: {"store_ids": form.cleaned_data["stores"], "record_ids": form.cleaned_data["records"],
+                     **form.rule_kwargs()})
         if problems:
-            messages.error(request, _t("Nothing was listed:"))
-            show_problems(request, problems)
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.refuse(form, _t("Nothing was listed:"), problems)
         stores = sorted({str(listing.store) for listing in saved})
         messages.success(request, _t("Listed %(count)d SKU(s) of “%(title)s” in %(stores)s.") % {
             "count": len(saved), "title": self.get_entry().product.title, "stores": ", ".join(stores)})
@@ -310,18 +324,12 @@ class ListingEditView(ListingMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         listing = self.get_listing()
         form = forms.ListingEditForm(request.POST)
-        problems = form_problems(form) if not form.is_valid() else []
-        if not problems:
-            try:
-                [saved] = services.listings_save(actor=request.user, distributor=self.distributor,
-                                                 store_ids=[listing.store_id], record_ids=[listing.stockrecord_id],
-                                                 **form.rule_kwargs())
-            except services.ListingError as refused:
-                problems = refused.problems
+        saved, problems = self.save_listings(
+            [] if form.is_valid() else form_problems(form),
+            lambda: {"store_ids": [listing.store_id], "record_ids": [listing.stockrecord_id], **form.rule_kwargs()})
         if problems:
-            messages.error(request, _t("Nothing was changed:"))
-            show_problems(request, problems)
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.refuse(form, _t("Nothing was changed:"), problems)
+        [saved] = saved
         messages.success(request, _t("%(sku)s in %(store)s now sells at %(price)s.") % {
             "sku": listing.stockrecord.partner_sku, "store": listing.store, "price": saved.price})
         return redirect(self.back())
@@ -420,17 +428,11 @@ class CategoryListingView(DistributorPortalMixin, TemplateView):
             record_ids = selectors.category_records(category=catalogue.category_paths()[path])
             if not record_ids:
                 problems = [_t("No SKU of “%(category)s” is in the distribution market.") % {"category": path}]
-        if not problems:
-            try:
-                saved = services.listings_save(
-                    actor=request.user, distributor=self.distributor, store_ids=form.cleaned_data["stores"],
-                    record_ids=record_ids, rule=PriceRule.MARKUP, markup_percent=form.cleaned_data["markup_percent"])
-            except services.ListingError as refused:
-                problems = refused.problems
+        saved, problems = self.save_listings(problems, lambda: {
+            "store_ids": form.cleaned_data["stores"], "record_ids": record_ids, "rule": PriceRule.MARKUP,
+            "markup_percent": form.cleaned_data["markup_percent"]})
         if problems:
-            messages.error(request, _t("Nothing was listed:"))
-            show_problems(request, problems)
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.refuse(form, _t("Nothing was listed:"), problems)
         messages.success(request, _t("%(count)d listings saved for “%(category)s”.") % {
             "count": len(saved), "category": path})
         return redirect(reverse("distributor:listing-list"))

@@ -3,7 +3,7 @@
 import pytest
 from playwright import sync_api
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, SKIP_REASON
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, SKIP_REASON, TIMEOUT_MS
 
 
 def pytest_collection_modifyitems(config, items):
@@ -31,3 +31,25 @@ def browser(async_unsafe_allowed):
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def site(transactional_db, live_server, async_unsafe_allowed, settings, tmp_path):
+    """The demo marketplace (without the catalogues) behind a live server; transactional, so the server
+    thread sees committed data; uploads go to a temporary media folder."""
+    from parties.demo import load_demo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo(with_catalogue=False)
+    return live_server.url
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone-sized context (375 px, touch) per test: no cookies carried over."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

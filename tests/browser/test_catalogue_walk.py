@@ -25,15 +25,6 @@ NEW_PASSWORD = "Cloud-Peak-tea-2025"
 
 
 @pytest.fixture
-def site(transactional_db, live_server, async_unsafe_allowed, settings, tmp_path):
-    from parties.demo import load_demo
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo(with_catalogue=False)
-    return live_server.url
-
-
-@pytest.fixture
 def new_context(browser):
     """A fresh browser context (no cookies) per role; all closed at the end of the test."""
     contexts = []

@@ -6,26 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.support import TIMEOUT_MS
-
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def site(transactional_db, live_server, async_unsafe_allowed, settings, tmp_path):
-    from parties.demo import load_demo
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo(with_catalogue=False)
-    return live_server.url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+def page(phone):
+    return phone
 
 
 def listed_in_two_stores() -> None:
