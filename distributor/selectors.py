@@ -11,10 +11,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from distributor.models import BonusBasis, BonusRuleSet, Listing, PricePolicy, TeamInvitation, TeamLink
-from parties.models import Distributor, PartyStatus, Store
+from parties.models import Distributor, Store
 from parties.scoping import Scope, scoped
-from supplier.models import ReviewState
-from supplier.selectors import market_products
+from supplier.selectors import market_products, on_sale
 
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("order", "Line")
@@ -34,12 +33,8 @@ def market_records() -> QuerySet:
     A SKU out of stock for now may still be listed (shoppers see it as unavailable until stock returns).
     Annotated with `entry_id`, the top-level product's catalogue entry.
     """
-    standalone = Q(product__supplier_entry__state=ReviewState.APPROVED, product__supplier_entry__on_shelf=True,
-                   product__supplier_entry__supplier__status=PartyStatus.ACTIVE)
-    variant = Q(product__parent__supplier_entry__state=ReviewState.APPROVED,
-                product__parent__supplier_entry__on_shelf=True,
-                product__parent__supplier_entry__supplier__status=PartyStatus.ACTIVE)
-    return (StockRecord.objects.filter(standalone | variant)
+    return (StockRecord.objects.filter(on_sale("product__supplier_entry__")
+                                       | on_sale("product__parent__supplier_entry__"))
             .annotate(entry_id=Coalesce("product__supplier_entry__pk", "product__parent__supplier_entry__pk")))
 
 
@@ -81,9 +76,7 @@ def listing_list(*, scope: Scope, store_id: int | None = None, search: str = "",
 
 def sellable_listings(*, store) -> QuerySet:
     """What a store's shoppers can buy: listed, not paused, in band, of a product still in the market."""
-    return Listing.objects.filter(
-        store=store, is_paused=False, flag="", entry__state=ReviewState.APPROVED, entry__on_shelf=True,
-        entry__supplier__status=PartyStatus.ACTIVE)
+    return Listing.objects.filter(on_sale("entry__"), store=store, is_paused=False, flag="")
 
 
 def listings_of_entry(*, scope: Scope, entry_id: int) -> dict[tuple[int, int], Listing]:

@@ -188,6 +188,13 @@ MARKET_SORTS = {
 }
 
 
+def on_sale(prefix: str = "") -> Q:
+    """The market rule (approved, on shelf, active supplier) for a catalogue entry reached through `prefix`,
+    e.g. "entry__" from a listing or "product__supplier_entry__" from a stock record."""
+    return Q(**{f"{prefix}state": ReviewState.APPROVED, f"{prefix}on_shelf": True,
+                f"{prefix}supplier__status": PartyStatus.ACTIVE})
+
+
 def market_products(*, search: str = "", category: str = "", supplier_id: int | None = None,
                     sort: str = "-updated", min_margin: Decimal | None = None,
                     min_stock: int | None = None) -> QuerySet[SupplierProduct]:
@@ -196,8 +203,7 @@ def market_products(*, search: str = "", category: str = "", supplier_id: int | 
     Annotated `margin` (highest suggested retail − lowest wholesale); `min_margin` and `min_stock` filter in
     the query, so paging stays right. Sorts: those of SORTS, or "margin", "stock" (both highest first), "newest".
     """
-    qs = with_figures(SupplierProduct.objects.filter(
-        state=ReviewState.APPROVED, on_shelf=True, supplier__status=PartyStatus.ACTIVE)).filter(total_stock__gt=0)
+    qs = with_figures(SupplierProduct.objects.filter(on_sale())).filter(total_stock__gt=0)
     qs = qs.annotate(margin=ExpressionWrapper(F("max_suggested") - F("min_wholesale"),
                                               output_field=DecimalField(max_digits=12, decimal_places=2)))
     if min_margin is not None:

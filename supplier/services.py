@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from audit.services import audit_record
-from onboarding.selectors import effective_plan
+from onboarding.selectors import effective_plan, plan_has_product_room
 from parties.locking import lock_rows
 from parties.models import Supplier
 from supplier import selectors
@@ -52,7 +52,7 @@ class Lookups:
             self._products_held = SupplierProduct.objects.filter(supplier=self.supplier).count()
             self._plan = effective_plan(party=self.supplier)
         plan = self._plan
-        if plan is None or plan.max_products is None or self._products_held < plan.max_products:
+        if plan_has_product_room(plan=plan, current=self._products_held):
             return []
         return [InputError("title", _("Your plan “%(plan)s” allows %(max)s products and you have %(count)s; ask "
                                       "the operator for a larger plan.") % {

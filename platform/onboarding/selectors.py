@@ -106,7 +106,12 @@ def plan_allows_more_products(*, supplier: Supplier, adding: int = 1, current: i
         return True
     if current is None:
         current = supplier_product_count(supplier=supplier)
-    return current + adding <= plan.max_products
+    return plan_has_product_room(plan=plan, current=current, adding=adding)
+
+
+def plan_has_product_room(*, plan: Plan | None, current: int, adding: int = 1) -> bool:
+    """The product cap itself, for callers that already hold the plan and the count (the importer's rows)."""
+    return plan is None or plan.max_products is None or current + adding <= plan.max_products
 
 
 def plan_allows_more_stores(*, owner: Supplier | Distributor, adding: int = 1) -> bool:
