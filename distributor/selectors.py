@@ -152,7 +152,7 @@ def invitation_list(*, scope: Scope) -> QuerySet[TeamInvitation]:
 
 def bonus_rules_at(*, when: datetime) -> BonusRuleSet | None:
     """The version in force at `when` (an order is settled under the rules of the moment it was placed)."""
-    return BonusRuleSet.objects.filter(effective_from__lte=when).order_by("-effective_from", "-version").first()
+    return BonusLookups().rules_at(when)
 
 
 # --- sales figures (from order lines until settlement exists) ---------------------------------------------------
@@ -188,17 +188,46 @@ class BonusShare:
     eligible: bool
 
 
-def team_bonus_shares(*, seller: Distributor, sale: Decimal, margin: Decimal, placed_at: datetime) -> list[BonusShare]:
+class BonusLookups:
+    """Rule versions, upline chains and monthly sales, each read once however many sales are split with it."""
+
+    def __init__(self):
+        self._versions: list[BonusRuleSet] | None = None
+        self._chains: dict[tuple[int, int], list[Distributor]] = {}
+        self._sales: dict[tuple[tuple[int, ...], datetime], dict[int, Decimal]] = {}
+
+    def rules_at(self, when: datetime) -> BonusRuleSet | None:
+        if self._versions is None:
+            self._versions = list(BonusRuleSet.objects.order_by("-effective_from", "-version"))
+        return next((rules for rules in self._versions if rules.effective_from <= when), None)
+
+    def chain(self, seller: Distributor, levels: int) -> list[Distributor]:
+        key = (seller.pk, levels)
+        if key not in self._chains:
+            self._chains[key] = upline_chain(distributor=seller, levels=levels)
+        return self._chains[key]
+
+    def month_sales(self, distributor_ids: list[int], when: datetime) -> dict[int, Decimal]:
+        key = (tuple(distributor_ids), _month_bounds(when)[0])
+        if key not in self._sales:
+            self._sales[key] = monthly_sales(distributor_ids=distributor_ids, month_of=when)
+        return self._sales[key]
+
+
+def team_bonus_shares(*, seller: Distributor, sale: Decimal, margin: Decimal, placed_at: datetime,
+                      lookups: BonusLookups | None = None) -> list[BonusShare]:
     """What each upline level earns from one sale by `seller`, under the rules in force at `placed_at`.
 
     An upline member below the rules' minimum own sales for that month is shown with `eligible=False` and 0.
+    Pass one `lookups` when splitting many sales, so rules, chains and monthly sales are read once.
     """
-    rules = bonus_rules_at(when=placed_at)
+    lookups = lookups or BonusLookups()
+    rules = lookups.rules_at(placed_at)
     if rules is None or rules.levels == 0:
         return []
     basis = margin if rules.basis == BonusBasis.MARGIN else sale
-    chain = upline_chain(distributor=seller, levels=rules.levels)
-    sales = monthly_sales(distributor_ids=[d.pk for d in chain], month_of=placed_at) if chain else {}
+    chain = lookups.chain(seller, rules.levels)
+    sales = lookups.month_sales([d.pk for d in chain], placed_at) if chain else {}
     shares = []
     for level, upline in enumerate(chain, start=1):
         percent = rules.percent_for(level)
@@ -262,11 +291,13 @@ def earnings(*, distributor: Distributor) -> Earnings:
 
     collect(tree)
     bonus = Decimal("0.00")
+    lookups = BonusLookups()
     lines = (Line.objects.filter(store__distributor__in=downline).select_related("order", "store__distributor")
              .annotate(margin=_margin_expression()))
     for line in lines:
         for share in team_bonus_shares(seller=line.store.distributor, sale=line.line_price_incl_tax,
-                                       margin=line.margin or Decimal("0"), placed_at=line.order.date_placed):
+                                       margin=line.margin or Decimal("0"), placed_at=line.order.date_placed,
+                                       lookups=lookups):
             if share.distributor.pk == distributor.pk:
                 bonus += share.amount
     return Earnings(margin_pending=own.quantize(CENT), bonus_pending=bonus)
