@@ -20,6 +20,8 @@ class FulfilmentGroup(models.Model):
     warehouse = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="fulfilment_groups")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)  # starts the return window
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (oscar's documented settings baseline)
 from oscar.defaults import OSCAR_DASHBOARD_NAVIGATION
 
-from marketplace.env import env_bool, env_database, env_list, env_redis_url, env_str
+from marketplace.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
 
 PLATFORM_DIR = Path(__file__).resolve().parent.parent.parent  # the platform/ folder
 BASE_DIR = PLATFORM_DIR.parent  # the repository root
@@ -28,6 +28,8 @@ OUR_APPS = [
     "distributor.apps.DistributorConfig",
     "storeadmin.apps.StoreAdminConfig",
     "storefront.apps.StorefrontConfig",
+    "storefront.returns.apps.ReturnsConfig",
+    "payments.apps.PaymentsConfig",
     "settlement.apps.SettlementConfig",
     "cms.apps.CmsConfig",
 ]
@@ -52,9 +54,9 @@ OSCAR_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "oscar_apps.partner.apps.PartnerConfig",  # forked: wholesale price and retail floor on stock records
-    "oscar.apps.basket.apps.BasketConfig",
+    "oscar_apps.basket.apps.BasketConfig",  # forked: each line remembers the store it was added in
     "oscar.apps.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "oscar_apps.offer.apps.OfferConfig",  # forked: promotions owned by a distributor apply to its stores only
     "oscar_apps.order.apps.OrderConfig",  # forked: lines remember store, listing and wholesale price
     "oscar.apps.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
@@ -199,6 +201,18 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+
+# Orders wait for payment, then move on; payments.services and storefront.returns move them.
+OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Pending payment": ("Paid", "Cancelled"),
+    "Paid": ("Completed", "Refunded", "Cancelled"),
+    "Completed": ("Refunded",),
+    "Cancelled": (),
+    "Refunded": (),
+}
+# Days after delivery a shopper may ask for a return (the operator's default; a store may set its own).
+RETURN_WINDOW_DAYS = env_int("RETURN_WINDOW_DAYS", 7)
 
 # Oscar
 OSCAR_SHOP_NAME = _("Marketplace")

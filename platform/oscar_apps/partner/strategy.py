@@ -25,7 +25,40 @@ class NotInStore(availability.Unavailable):
     code = "not-in-store"
 
 
-class StoreStrategy(UseFirstStockRecord, StockRequired, Structured):
+class LineStoreMixin:
+    """Basket lines are priced by the store they were added in, whatever store the page is in.
+
+    A marketplace basket holds lines of several stores; each store's strategy is made once per request and
+    primed with all of that store's basket lines in one query.
+    """
+
+    def for_store(self, store) -> "StoreStrategy":
+        if getattr(self, "store", None) is not None and self.store.pk == store.pk:
+            return self
+        strategies = self.__dict__.setdefault("_store_strategies", {})
+        if store.pk not in strategies:
+            strategies[store.pk] = StoreStrategy(self.request, store=store)
+        return strategies[store.pk]
+
+    def fetch_for_line(self, line, stockrecord=None):
+        if line.store_id is None:  # added without a store: priced by this strategy's own store, if any
+            return super().fetch_for_line(line, stockrecord)
+        primed = self.__dict__.setdefault("_primed_baskets", set())
+        if line.basket_id not in primed:
+            primed.add(line.basket_id)
+            by_store: dict[int, tuple] = {}
+            for other in line.basket.all_lines():
+                if other.store_id is not None:
+                    by_store.setdefault(other.store_id, (other.store, []))[1].append(other.stockrecord)
+            for store, records in by_store.values():
+                self.for_store(store).prime([record for record in records if record is not None])
+        strategy = self.for_store(line.store)
+        if strategy is self:
+            return super().fetch_for_line(line, stockrecord)
+        return strategy.fetch_for_line(line, stockrecord)
+
+
+class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structured):
     """Prices and availability for shoppers of one store: its sellable listings, with the supplier's stock."""
 
     def __init__(self, request=None, *, store):
@@ -76,7 +109,7 @@ class StoreStrategy(UseFirstStockRecord, StockRequired, Structured):
         return super().availability_policy(product, stockrecord)
 
 
-class NoStoreStrategy(UseFirstStockRecord, NoTax, Structured):
+class NoStoreStrategy(LineStoreMixin, UseFirstStockRecord, NoTax, Structured):
     """Outside any store: the suggested retail price for reference, never buyable (a sale needs a store)."""
 
     def availability_policy(self, product, stockrecord):

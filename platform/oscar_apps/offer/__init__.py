@@ -1,0 +1,1 @@
+default_app_config = 'platform.oscar_apps.offer.apps.OfferConfig'
