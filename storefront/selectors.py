@@ -6,6 +6,7 @@ functions only load, in a fixed number of queries, what the strategy would other
 
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -144,3 +145,42 @@ def product_variants(*, strategy, entry) -> list[Variant]:
                                 sku=info.stockrecord.partner_sku, price=info.price,
                                 availability=info.availability))
     return rows
+
+
+GUEST_ORDERS_SESSION_KEY = "mp_guest_orders"
+ORDER_TOKEN_SALT = "mp-order-access"
+
+
+def order_access_token(*, order) -> str:
+    """A signed token that lets whoever holds the confirmation e-mail see this one order (guests)."""
+    return signing.dumps(order.number, salt=ORDER_TOKEN_SALT)
+
+
+def shopper_orders(*, request) -> QuerySet:
+    """The orders the visitor may see: a signed-in shopper's own, plus the guest orders opened in this session."""
+    Order = get_model("order", "Order")
+    guest = Q(user__isnull=True, number__in=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+    if request.user.is_authenticated:
+        return Order.objects.filter(Q(user=request.user) | guest)
+    return Order.objects.filter(guest)
+
+
+def shopper_order(*, request, number: str, token: str = ""):
+    """One order the visitor may see, else 404. A valid `token` (from the e-mail) opens it for this session."""
+    if token:
+        try:
+            if signing.loads(token, salt=ORDER_TOKEN_SALT) == number:
+                remember_guest_order(request=request, number=number)
+        except signing.BadSignature:
+            pass
+    order = shopper_orders(request=request).filter(number=number).first()
+    if order is None:
+        raise Http404(_("There is no order of yours with this number."))
+    return order
+
+
+def remember_guest_order(*, request, number: str) -> None:
+    """Let this browser session see a guest order (after placing it, or through the e-mailed link)."""
+    numbers = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+    if number not in numbers:
+        request.session[GUEST_ORDERS_SESSION_KEY] = [*numbers, number]
