@@ -134,6 +134,7 @@ def _placed_at(days_ago: int) -> datetime:
 
 def load_orders() -> None:
     from oscar_apps.partner.strategy import Selector
+    from storefront.addresses import shipping_address_new
     from storefront.services import order_place
 
     shopper = get_user_model().objects.filter(email=SHOPPER).first()
@@ -159,7 +160,8 @@ def load_orders() -> None:
         if basket.is_empty:
             basket.delete()
             continue
-        order_place(basket=basket, store=store, user=shopper, order_number=number, date_placed=_placed_at(days_ago))
+        order_place(basket=basket, store=store, user=shopper, order_number=number, date_placed=_placed_at(days_ago),
+                    shipping_address=shipping_address_new(), notify=False)
 
 
 def load_distribution() -> None:

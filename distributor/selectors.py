@@ -79,6 +79,11 @@ def sellable_listings(*, store) -> QuerySet:
     return Listing.objects.filter(on_sale("entry__"), store=store, is_paused=False, flag="")
 
 
+def sellable_listings_in(*, store_ids) -> QuerySet:
+    """The same rule for several stores at once (a basket holding several stores' items)."""
+    return Listing.objects.filter(on_sale("entry__"), store_id__in=store_ids, is_paused=False, flag="")
+
+
 def listings_of_entry(*, scope: Scope, entry_id: int) -> dict[tuple[int, int], Listing]:
     """{(store id, stock record id): listing} of one product in the stores in scope (the market detail page)."""
     return {(listing.store_id, listing.stockrecord_id): listing

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from distributor import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("team/", views.TeamView.as_view(), name="team"),
     path("team/join/<str:token>/", views.TeamJoinView.as_view(), name="team-join"),
     path("people/", views.MemberListView.as_view(), name="member-list"),
+    path("promotions/", include("distributor.promotions.urls")),
 ]

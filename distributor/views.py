@@ -38,6 +38,7 @@ class DistributorPortalMixin(PortalViewMixin):
         ("distributor:market", _("Distribution market")),
         ("distributor:listing-list", _("Listings")),
         ("distributor:store-list", _("Stores")),
+        ("distributor:promotion-list", _("Promotions")),
         ("distributor:team", _("Team")),
         ("distributor:member-list", _("People")),
     ]

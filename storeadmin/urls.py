@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from storeadmin import views
+from storeadmin import delivery, views
 
 app_name = "storeadmin"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("staff/", views.MemberListView.as_view(), name="member-list"),
+    path("delivery/", delivery.DeliveryView.as_view(), name="delivery"),
+    path("returns/", include("storefront.returns.storeadmin_urls")),
 ]

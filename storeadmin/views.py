@@ -14,6 +14,8 @@ class StoreAdminPortalMixin(PortalViewMixin):
     portal_nav = [
         ("storeadmin:home", _("Today")),
         ("storeadmin:member-list", _("Staff")),
+        ("storeadmin:delivery", _("Delivery and returns")),
+        ("storeadmin:return-list", _("Returns")),
     ]
 
 

@@ -7,14 +7,17 @@ functions only load, in a fixed number of queries, what the strategy would other
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from distributor.models import Listing
 from distributor.selectors import sellable_listings
 from parties.models import PartyStatus, Store
+from storefront.models import FulfilmentGroup, FulfilmentLine
 from supplier.models import SupplierProduct
+from supplier.selectors import on_sale
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -153,7 +156,7 @@ ORDER_TOKEN_SALT = "mp-order-access"
 
 def order_access_token(*, order) -> str:
     """A signed token that lets whoever holds the confirmation e-mail see this one order (guests)."""
-    return signing.dumps(order.number, salt=ORDER_TOKEN_SALT)
+    return signing.dumps(str(order.number), salt=ORDER_TOKEN_SALT)  # a just-placed order's number is an int
 
 
 def shopper_orders(*, request) -> QuerySet:
@@ -182,5 +185,80 @@ def shopper_order(*, request, number: str, token: str = ""):
 def remember_guest_order(*, request, number: str) -> None:
     """Let this browser session see a guest order (after placing it, or through the e-mailed link)."""
     numbers = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+    number = str(number)
     if number not in numbers:
         request.session[GUEST_ORDERS_SESSION_KEY] = [*numbers, number]
+
+
+@dataclass
+class StorePart:
+    """The lines of one store in an order or basket, with that store's delivery charge."""
+
+    store: Store
+    lines: list
+    items_total: object
+    shipping: object
+
+
+@dataclass
+class OrderSummary:
+    order: object
+    stores: list[StorePart]
+    groups: list  # fulfilment groups, each with `.lines` prefetched
+
+
+def order_summary(*, order) -> OrderSummary:
+    """An order as the shopper reads it: lines by store with each store's delivery, and how it ships.
+
+    Five queries whatever the size of the order.
+    """
+    lines = list(order.lines.select_related("store", "product", "product__parent").order_by("pk"))
+    charges = {row.store_id: row for row in order.store_shipping.all()}
+    parts: dict[int, StorePart] = {}
+    for line in lines:
+        key = line.store_id or 0
+        if key not in parts:
+            charge = charges.get(key)
+            parts[key] = StorePart(store=line.store, lines=[], items_total=charge.items_total if charge else None,
+                                   shipping=charge.charge if charge else None)
+        parts[key].lines.append(line)
+    groups = list(FulfilmentGroup.objects.filter(order=order).select_related("warehouse", "supplier")
+                  .prefetch_related(Prefetch("lines", queryset=FulfilmentLine.objects.select_related(
+                      "line", "line__product", "line__product__parent").order_by("pk")))
+                  .order_by("pk"))
+    return OrderSummary(order=order, stores=list(parts.values()), groups=groups)
+
+
+@dataclass
+class Offer:
+    """One product as one store sells it, on the marketplace-wide page."""
+
+    store: Store
+    entry: SupplierProduct
+    price: object  # the store's lowest listed price of the product's SKUs (what its strategy charges)
+    image: object
+
+
+def marketplace_offers(*, search: str = ""):
+    """(store, product) pairs on sale in every open store, lowest store price each; a values queryset to page."""
+    qs = Listing.objects.filter(on_sale("entry__"), store__in=open_stores().values("pk"), is_paused=False, flag="")
+    if search:
+        qs = qs.filter(entry__product__title__icontains=search)
+    return (qs.values("store_id", "entry_id").annotate(price=Min("price"))
+            .order_by("entry__product__title", "store__name", "store_id", "entry_id"))
+
+
+def offers_for_page(rows) -> list[Offer]:
+    """The page's rows with their stores, products and first images: three queries whatever the page size."""
+    rows = list(rows)
+    stores = Store.objects.in_bulk({row["store_id"] for row in rows})
+    entries = SupplierProduct.objects.select_related("product").in_bulk({row["entry_id"] for row in rows})
+    prefetch_related_objects([entry.product for entry in entries.values()],
+                             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")))
+    offers = []
+    for row in rows:
+        entry = entries[row["entry_id"]]
+        images = list(entry.product.images.all())
+        offers.append(Offer(store=stores[row["store_id"]], entry=entry, price=row["price"],
+                            image=images[0] if images else None))
+    return offers

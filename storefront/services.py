@@ -8,22 +8,29 @@ allocation itself (stock records in pk order, then their warehouse rows), late a
 """
 
 from collections import defaultdict
+from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
+from audit.services import audit_record
+from parties.locking import lock_rows
 from parties.models import Store, Warehouse
 from storefront.allocation import SoldOut, allocate_warehouses, free_units, product_title
-from storefront.models import FulfilmentGroup, FulfilmentLine
+from storefront.emails import send_order_confirmation
+from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule
+from storefront.shipping import StoreRules
 
 StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
-Free = get_class("shipping.methods", "Free")
+Applicator = get_class("offer.applicator", "Applicator")
 
 
 class CheckoutError(ValidationError):
@@ -50,24 +57,54 @@ def _reprice_basket(basket) -> list[tuple[str, object, object]]:
     return changes
 
 
-def order_place(*, basket, store: Store, user=None, guest_email: str = "", shipping_address=None,
-                order_number: str | None = None, date_placed=None):
-    """Place the basket as an order of `store`; returns the order with its fulfilment groups."""
+def _line_strategy(basket, line):
+    """The strategy that prices this line: its own store's, or the basket's for a line added without one."""
+    return basket.strategy.for_store(line.store) if line.store_id else basket.strategy
+
+
+def _not_sold(basket, lines) -> list[str]:
+    titles = []
+    for line in lines:
+        strategy = _line_strategy(basket, line)
+        store = getattr(strategy, "store", None)
+        if store is None:
+            titles.append(product_title(line.product))
+        elif not store.is_open or strategy.listing_for(line.stockrecord) is None:
+            titles.append(_("%(item)s in %(store)s") % {"item": product_title(line.product), "store": store})
+    return titles
+
+
+def order_place(*, basket, store: Store | None = None, user=None, guest_email: str = "", shipping_address=None,
+                payment_method: str = "offline", order_number: str | None = None, date_placed=None,
+                notify: bool = True):
+    """Place the basket as one order (its lines may come from several stores); returns the order.
+
+    Each line is priced by the store it was added in (`store`: the store of lines added without one). The
+    order gets one delivery charge per store, one fulfilment group per shipping warehouse and a payment of
+    `payment_method` waiting to be paid. The shopper is e-mailed once the order commits (`notify`).
+    """
+    from payments.registry import get_method
+    from payments.services import payment_start
+
     basket.strategy = Selector().strategy(store=store)
     lines = list(basket.all_lines())
     if not lines:
         raise CheckoutError(_("Add something to your basket first."))
-    strategy = basket.strategy
-    not_sold = [product_title(line.product) for line in lines if strategy.listing_for(line.stockrecord) is None]
+    get_method(payment_method)  # an unknown or switched-off method is refused before anything is written
+    not_sold = _not_sold(basket, lines)
     if not_sold:
-        raise CheckoutError(_("No longer sold in %(store)s: %(items)s. Remove them from your basket.") % {
-            "store": store, "items": ", ".join(not_sold)})
+        raise CheckoutError(_("No longer sold: %(items)s. Remove them from your basket.") % {
+            "items": ", ".join(not_sold)})
     changes = _reprice_basket(basket)
     if changes:
         raise PriceChanged(changes)
     if user is None or not user.is_authenticated:
+        user = AnonymousUser()  # what oscar's offers and vouchers expect of a guest
         if not guest_email:
             raise CheckoutError(_("Enter your e-mail address so we can send the order confirmation."))
+    if shipping_address is None:
+        raise CheckoutError(_("Enter the delivery address."))
+    Applicator().apply(basket, user, None)
     wanted: dict[int, int] = defaultdict(int)
     for line in lines:
         wanted[line.stockrecord_id] += line.quantity
@@ -80,18 +117,30 @@ def order_place(*, basket, store: Store, user=None, guest_email: str = "", shipp
                  < wanted[line.stockrecord_id]]
         if short:
             raise SoldOut(sorted(set(short)))
-        shipping = Free()
+        shipping = StoreRules()
         charge = shipping.calculate(basket)
         total = OrderTotalCalculator().calculate(basket, charge)
-        extra = {"guest_email": guest_email} if guest_email and not getattr(user, "is_authenticated", False) else {}
+        extra = {} if user.is_authenticated else {"guest_email": guest_email}
         if date_placed is not None:
             extra["date_placed"] = date_placed
-        order = OrderCreator().place_order(
-            basket=basket, total=total, shipping_method=shipping, shipping_charge=charge,
-            user=user if getattr(user, "is_authenticated", False) else None, shipping_address=shipping_address,
-            order_number=order_number or OrderNumberGenerator().order_number(basket), **extra)
+        if not shipping_address.pk:
+            shipping_address.save()
+        try:
+            order = OrderCreator().place_order(
+                basket=basket, total=total, shipping_method=shipping, shipping_charge=charge, user=user,
+                shipping_address=shipping_address,
+                order_number=order_number or OrderNumberGenerator().order_number(basket), **extra)
+        except ValueError as error:  # oscar's voucher check: used up, or not for this customer
+            raise CheckoutError(str(error)) from error
+        OrderShipping.objects.bulk_create([
+            OrderShipping(order=order, store=item.store, charge=item.charge, items_total=item.items_total)
+            for item in shipping.charges(basket)])
         _split_for_shipping(order)
+        payment_start(order=order, method_code=payment_method)
         basket.submit()
+        if notify:
+            language = get_language()
+            transaction.on_commit(lambda: send_order_confirmation(order.pk, language))
     return order
 
 
@@ -106,3 +155,106 @@ def _split_for_shipping(order) -> None:
                 groups[warehouse_id] = FulfilmentGroup.objects.create(order=order, warehouse=warehouse,
                                                                       supplier_id=warehouse.supplier_id)
             FulfilmentLine.objects.create(group=groups[warehouse_id], line=line, quantity=units)
+
+
+def _line_quantity(basket, *, store, stockrecord) -> int:
+    return sum(line.quantity for line in basket.all_lines()
+               if line.stockrecord_id == stockrecord.pk and (line.store_id or 0) == store.pk)
+
+
+def basket_add(*, basket, store: Store, product, quantity: int):
+    """Put `quantity` of `product` (a sellable SKU) from `store` into the basket; returns the basket line.
+
+    Refused, with nothing changed, when the quantity is below 1, the store is closed, the SKU is not sold
+    there, or the basket would then hold more than is free to sell.
+    """
+    if quantity < 1:
+        raise CheckoutError(_("Choose a quantity of at least 1."))
+    if not store.is_open:
+        raise CheckoutError(_("%(store)s is closed and takes no orders at the moment.") % {"store": store})
+    info = basket.strategy.for_store(store).fetch_for_product(product)
+    title = product_title(product)
+    if not info.price.exists or info.stockrecord is None:
+        raise CheckoutError(_("%(item)s is not sold in %(store)s.") % {"item": title, "store": store})
+    wanted = _line_quantity(basket, store=store, stockrecord=info.stockrecord) + quantity
+    _check_quantity(basket, info=info, title=title, wanted=wanted, adding=quantity)
+    line, _created = basket.add_product(product, quantity, store=store)
+    return line
+
+
+def _check_quantity(basket, *, info, title: str, wanted: int, adding: int) -> None:
+    allowed, message = basket.is_quantity_allowed(adding)
+    if not allowed:
+        raise CheckoutError(message)
+    allowed, message = info.availability.is_purchase_permitted(wanted)
+    if not allowed:
+        raise CheckoutError(_("%(item)s: %(reason)s") % {"item": title, "reason": message})
+
+
+def basket_line_quantity_set(*, basket, line_id: int, quantity: int) -> None:
+    """Change a basket line's quantity (0 removes it); refused beyond what is free to sell, or below 0."""
+    line = next((line for line in basket.all_lines() if line.pk == line_id), None)
+    if line is None:
+        raise CheckoutError(_("That item is no longer in your basket."))
+    if quantity < 0:
+        raise CheckoutError(_("Choose a quantity of 0 or more (0 removes the item)."))
+    if quantity == 0:
+        line.delete()
+    else:
+        if quantity > line.quantity:
+            _check_quantity(basket, info=line.purchase_info, title=product_title(line.product), wanted=quantity,
+                            adding=quantity - line.quantity)
+        line.quantity = quantity
+        line.save(update_fields=["quantity"])
+    basket.reset_offer_applications()
+
+
+def shipping_rule_set(*, store: Store, flat_rate: Decimal, free_over: Decimal | None, actor) -> ShippingRule:
+    """Set how `store` charges delivery: a flat rate per order, free from `free_over` (None: never free)."""
+    if flat_rate < 0:
+        raise ValidationError(_("The flat rate cannot be negative."))
+    if free_over is not None and free_over <= 0:
+        raise ValidationError(_("Free delivery needs a threshold above zero, or leave it empty."))
+    quantum = Decimal("0.01")
+    flat_rate = flat_rate.quantize(quantum)
+    free_over = free_over.quantize(quantum) if free_over is not None else None
+    with transaction.atomic():
+        rule, _created = ShippingRule.objects.update_or_create(
+            store=store, defaults={"flat_rate": flat_rate, "free_over": free_over})
+        audit_record(action="store.shipping_rule_set", actor=actor, target=store,
+                     changes={"flat_rate": str(flat_rate), "free_over": str(free_over) if free_over else None})
+    return rule
+
+
+FULFILMENT_NEXT = {
+    FulfilmentGroup.Status.PENDING: {FulfilmentGroup.Status.PICKING, FulfilmentGroup.Status.PACKED,
+                                     FulfilmentGroup.Status.SHIPPED},
+    FulfilmentGroup.Status.PICKING: {FulfilmentGroup.Status.PACKED, FulfilmentGroup.Status.SHIPPED},
+    FulfilmentGroup.Status.PACKED: {FulfilmentGroup.Status.SHIPPED},
+    FulfilmentGroup.Status.SHIPPED: {FulfilmentGroup.Status.DELIVERED},
+}
+
+
+def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at=None) -> FulfilmentGroup:
+    """Move a shipment forward (to pick → picking → packed → shipped → delivered); never back.
+
+    Shipping with carrier and parcels, and cancelling, are the store admin's (a later capability); this is the
+    one step rule they build on. `at` backdates the move (the demo's history); delivery starts the return window.
+    """
+    from django.utils import timezone
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        [group] = lock_rows(FulfilmentGroup.objects.filter(pk=group.pk))
+        if status not in FULFILMENT_NEXT.get(group.status, set()):
+            raise ValidationError(_("A shipment that is %(current)s cannot become %(next)s.") % {
+                "current": group.get_status_display(), "next": FulfilmentGroup.Status(status).label})
+        group.status = status
+        fields = ["status", "updated_at"]
+        if status == FulfilmentGroup.Status.SHIPPED:
+            group.shipped_at, fields = at, [*fields, "shipped_at"]
+        if status == FulfilmentGroup.Status.DELIVERED:
+            group.delivered_at, fields = at, [*fields, "delivered_at"]
+        group.save(update_fields=fields)
+        audit_record(action="fulfilment.moved", actor=actor, target=group, changes={"status": status})
+    return group

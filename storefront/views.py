@@ -101,3 +101,20 @@ class ProductView(StoreMixin, TemplateView):
         context.update(entry=entry, product=entry.product, images=list(entry.product.images.all()),
                        variants=variants)
         return context
+
+
+class MarketplaceView(ListView):
+    """Every open store's products on one page, each card naming the store it is sold by and its price there."""
+
+    template_name = "storefront/marketplace.html"
+    context_object_name = "rows"
+    paginate_by = selectors.PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.marketplace_offers(search=self.request.GET.get("q", "").strip())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(offers=selectors.offers_for_page(context["object_list"]),
+                       q=self.request.GET.get("q", "").strip())
+        return context

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from supplier import views
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("warehouses/new/", views.WarehouseCreateView.as_view(), name="warehouse-create"),
     path("warehouses/<int:pk>/", views.WarehouseDetailView.as_view(), name="warehouse-detail"),
     path("team/", views.MemberListView.as_view(), name="member-list"),
+    path("returns/", include("storefront.returns.supplier_urls")),
 ]

@@ -33,6 +33,7 @@ class SupplierPortalMixin(PortalViewMixin):
         ("supplier:product-create", _("New product")),
         ("supplier:warehouse-list", _("Warehouses")),
         ("supplier:member-list", _("Team")),
+        ("supplier:return-list", _("Returns")),
     ]
 
 

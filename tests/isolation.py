@@ -71,6 +71,41 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
         )
         for name in ("listing-edit", "listing-pause", "listing-remove")
     },
+    **{
+        f"distributor:{name}": PortalTarget(
+            actor="distributor@demo.test",
+            own=lambda: _pk(_promotion("sunrise-retail")),
+            foreign=lambda: _pk(_promotion("harbor-goods")),
+            methods=methods,
+        )
+        for name, methods in [("promotion-detail", ("get",)), ("promotion-pause", ("get", "post")),
+                              ("promotion-end", ("get", "post"))]
+    },
+    # A store's owner/manager confirms an offline payment of the store's orders (GET asks, POST marks paid).
+    "payments:mark-paid": PortalTarget(
+        actor="storeadmin@demo.test",
+        own=lambda: _pk(_offline_payment("sunrise-online")),
+        foreign=lambda: _pk(_offline_payment("harbor-online")),
+        methods=("get", "post"),
+    ),
+    # A store's return request: its owner/manager sees and decides it (POST); another store's is a 404.
+    "storeadmin:return-detail": PortalTarget(
+        actor="storeadmin@demo.test",
+        own=lambda: _pk(_return_request("sunrise-online")),
+        foreign=lambda: _pk(_return_request("harbor-online")),
+        methods=("get", "post"),
+    ),
+    # The shopper's return pages of an order (/s/orders/<number>/return/ and .../returns/): another shopper's
+    # order is a 404.
+    **{
+        f"storefront:returns:{name}": PortalTarget(
+            actor="shopper@demo.test",
+            own=lambda: _order_of("shopper@demo.test"),
+            foreign=lambda: _order_of("multi@demo.test"),
+            methods=methods,
+        )
+        for name, methods in [("create", ("get", "post")), ("list", ("get",))]
+    },
     # A public storefront page (any visitor may open it; the sweep's actor is a shopper): a product is reachable
     # in a store only while it has a sellable listing there; one listed only in another store is a 404.
     "storefront:product": PortalTarget(
@@ -109,6 +144,61 @@ def _store_entry(store_slug: str, not_in: str = "") -> SupplierProduct:
     return SupplierProduct.objects.get(pk=record.entry_id)
 
 
+def _promotion(distributor_slug: str):
+    """A promotion of the distributor (made here when the demo has none)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from distributor.promotions import selectors, services
+
+    distributor = Distributor.objects.get(slug=distributor_slug)
+    existing = distributor.promotions.order_by("pk").first()
+    if existing:
+        return existing
+    now = timezone.now()
+    return services.promotion_create(actor=None, distributor=distributor, data=services.PromotionInput(
+        kind=selectors.KIND_SPEND, name="Isolation sweep", start=now, end=now + timedelta(days=7),
+        threshold=Decimal("100.00"), amount=Decimal("10.00")))
+
+
+def _offline_payment(store_slug: str):
+    """A pending offline payment of an order of the store only (placed here when the demo has none)."""
+    from tests.payment_helpers import offline_payment
+
+    return offline_payment(store_slug)
+
+
+def _return_request(store_slug: str):
+    """A return request on an order of the store only (made here, without the service's checks, when none)."""
+    from storefront.returns.models import ReturnLine, ReturnRequest
+
+    existing = (ReturnRequest.objects.filter(lines__line__store__slug=store_slug)
+                .exclude(lines__line__store__in=Store.objects.exclude(slug=store_slug)).order_by("pk").first())
+    if existing:
+        return existing
+    from tests.payment_helpers import order_in
+
+    order = order_in(store_slug)
+    request = ReturnRequest.objects.create(order=order, email=order.email, note="isolation sweep")
+    ReturnLine.objects.create(request=request, line=order.lines.order_by("pk").first(), quantity=1)
+    return request
+
+
+def _order_of(email: str) -> dict:
+    """An order placed by this user (placed here, in Sunrise Online, when there is none)."""
+    from django.contrib.auth import get_user_model
+    from oscar.core.loading import get_model
+
+    existing = get_model("order", "Order").objects.filter(user__email=email).order_by("pk").first()
+    if existing is None:
+        from tests.payment_helpers import order_in
+
+        existing = order_in("sunrise-online", user=get_user_model().objects.get(email=email))
+    return {"number": str(existing.number)}
+
+
 def _invitation() -> TeamInvitation:
     """An unused invitation of Sunrise Retail, the distributor@demo.test's company."""
     return TeamInvitation.objects.get_or_create(inviter=Distributor.objects.get(slug="sunrise-retail"),
@@ -138,6 +228,8 @@ OPERATOR_TARGETS: dict[str, Callable[[], dict]] = {
     "dashboard:mp-application-reject": lambda: _pk(_open_application()),
     "dashboard:mp-review-detail": lambda: _pk(_product("golden-grain", state="submitted")),
     "dashboard:mp-catalogue-detail": lambda: _pk(_product("golden-grain")),
+    **{f"dashboard:mp-payment-{name}": lambda: _pk(_offline_payment("harbor-online"))
+       for name in ("detail", "mark-paid", "refund")},
 }
 
 
@@ -183,9 +275,57 @@ PUBLIC_TARGETS: dict[str, TokenTarget] = {
     ),
 }
 
+
 PARTY_USERS = ["supplier@demo.test", "distributor@demo.test", "storeadmin@demo.test", "multi@demo.test",
                "shopper@demo.test"]
 
 
 def membership_of(email: str) -> Membership:
     return Membership.objects.filter(user__email=email).order_by("pk").first()
+
+
+@dataclass(frozen=True)
+class PostTarget:
+    """A POST-only shopper URL: `own()` is the actor's object (answered with a redirect), `foreign()` another
+    visitor's, or a store that does not exist (404)."""
+
+    actor: str
+    own: Callable[[], dict]
+    foreign: Callable[[], dict]
+
+
+def _basket_line_of(email: str) -> dict:
+    """A line in this user's open basket (put there when there is none)."""
+    from django.contrib.auth import get_user_model
+    from oscar.core.loading import get_class, get_model
+
+    user = get_user_model().objects.get(email=email)
+    basket = get_model("basket", "Basket").open.get_or_create(owner=user)[0]
+    line = basket.lines.order_by("pk").first()
+    if line is None:
+        basket.strategy = get_class("partner.strategy", "Selector")().strategy()
+        store = Store.objects.get(slug="sunrise-online")
+        listing = sellable_listings(store=store).select_related("stockrecord__product").order_by("pk").first()
+        line, _created = basket.add_product(listing.stockrecord.product, 1, store=store)
+    return {"line_pk": line.pk}
+
+
+POST_TARGETS: dict[str, PostTarget] = {
+    "storefront:basket-line": PostTarget(
+        actor="shopper@demo.test",
+        own=lambda: _basket_line_of("shopper@demo.test"),
+        foreign=lambda: _basket_line_of("multi@demo.test"),
+    ),
+    "storefront:basket-add": PostTarget(
+        actor="shopper@demo.test",
+        own=lambda: {"store_slug": "sunrise-online"},
+        foreign=lambda: {"store_slug": "no-such-store"},
+    ),
+}
+
+# The shopper's order page: their own order opens, another shopper's is a 404 (guests: tests/test_checkout.py).
+PORTAL_TARGETS["storefront:order"] = PortalTarget(
+    actor="shopper@demo.test",
+    own=lambda: _order_of("shopper@demo.test"),
+    foreign=lambda: _order_of("multi@demo.test"),
+)

@@ -4,9 +4,16 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.isolation import OPERATOR_TARGETS, PARTY_USERS, PORTAL_TARGETS, PUBLIC_TARGETS, TOKEN_TARGETS
+from tests.isolation import (
+    OPERATOR_TARGETS,
+    PARTY_USERS,
+    PORTAL_TARGETS,
+    POST_TARGETS,
+    PUBLIC_TARGETS,
+    TOKEN_TARGETS,
+)
 
-OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding", "storefront"}
+OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding", "storefront", "payments"}
 
 
 def _walk(patterns, namespace=""):
@@ -25,7 +32,7 @@ def our_id_urls() -> set[str]:
     found = set()
     for name, pattern in _walk(get_resolver().url_patterns):
         namespace, _, short = name.rpartition(":")
-        ours = namespace in OUR_NAMESPACES or (namespace == "dashboard" and short.startswith("mp-"))
+        ours = namespace.split(":")[0] in OUR_NAMESPACES or (namespace == "dashboard" and short.startswith("mp-"))
         if ours and pattern.pattern.converters:
             found.add(name)
     return found
@@ -33,7 +40,7 @@ def our_id_urls() -> set[str]:
 
 def test_every_id_url_is_in_the_sweep():
     missing = (our_id_urls() - set(PORTAL_TARGETS) - set(OPERATOR_TARGETS) - set(TOKEN_TARGETS)
-               - set(PUBLIC_TARGETS))
+               - set(PUBLIC_TARGETS) - set(POST_TARGETS))
     assert not missing, f"add these id-taking URLs to tests/isolation.py: {sorted(missing)}"
 
 
@@ -46,6 +53,16 @@ def test_portal_user_gets_404_for_another_partys_object(url_name, signed_in):
     for method in target.methods:
         foreign = getattr(client, method)(reverse(url_name, kwargs=target.foreign()))
         assert foreign.status_code == 404, f"{method.upper()} {url_name} leaked: {foreign.status_code}"
+
+
+@pytest.mark.parametrize("url_name", sorted(POST_TARGETS))
+def test_shopper_posts_reach_only_their_own_basket(url_name, signed_in):
+    target = POST_TARGETS[url_name]
+    client = signed_in(target.actor)
+    own = client.post(reverse(url_name, kwargs=target.own()), {"quantity": 1})
+    assert own.status_code == 302, "the actor must reach its own basket, or the sweep proves nothing"
+    foreign = client.post(reverse(url_name, kwargs=target.foreign()), {"quantity": 1})
+    assert foreign.status_code == 404, f"POST {url_name} leaked: {foreign.status_code}"
 
 
 @pytest.mark.parametrize("url_name", sorted(OPERATOR_TARGETS))

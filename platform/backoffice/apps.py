@@ -58,7 +58,14 @@ class BackofficeConfig(OscarDashboardConfig):
         urls += self._onboarding_urls()
         urls += self._catalogue_urls()
         urls += self._distribution_urls()
+        urls += self._payments_urls()
         return self.post_process_urls(urls)
+
+    def _payments_urls(self):
+        """Payments: list, detail, mark paid, refund (views in payments.operator_views)."""
+        from payments.operator_views import payment_urls
+
+        return payment_urls()
 
     def _distribution_urls(self):
         """Price ceiling, team bonus rules and teams (views in backoffice.distribution_views)."""

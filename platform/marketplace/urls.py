@@ -17,6 +17,7 @@ urlpatterns = [
     path("apply/", include("onboarding.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("s/", include("storefront.urls")),
+    path("payments/", include("payments.urls")),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

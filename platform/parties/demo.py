@@ -81,7 +81,7 @@ LOGINS = [
     DemoLogin("Distributor", "distributor@demo.test", "/distributor/"),
     DemoLogin("Store admin", "storeadmin@demo.test", "/store/"),
     DemoLogin("Several roles", "multi@demo.test", "/portal/"),
-    DemoLogin("Shopper", "shopper@demo.test", "/shop/accounts/"),
+    DemoLogin("Shopper", "shopper@demo.test", "/s/orders/"),
 ]
 
 
@@ -170,6 +170,18 @@ def load_catalogues() -> None:
     load_supplier_catalogues()
 
 
+def load_promotions() -> None:
+    from distributor.promotions.demo import load_promotions as load
+
+    load()
+
+
+def load_shop_orders() -> None:
+    from storefront.demo import load_shop_orders as load
+
+    load()
+
+
 def load_distribution() -> None:
     from distributor.demo import load_distribution as load_distribution_demo
 
@@ -189,8 +201,9 @@ def load_applications() -> None:
 
 
 DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_catalogue_basics, load_catalogues,
-              load_distribution]
-CATALOGUE_STEPS = {load_catalogues, load_distribution}  # skipped by `load_demo(with_catalogue=False)`
+              load_distribution, load_promotions, load_shop_orders]
+# skipped by `load_demo(with_catalogue=False)`
+CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
 
 
 @transaction.atomic

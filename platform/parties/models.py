@@ -151,6 +151,9 @@ class Store(Party):
     price_ending = models.CharField(_("price ending"), max_length=8, choices=PriceEnding.choices,
                                     default=PriceEnding.EXACT,
                                     help_text=_("Markup prices are rounded up to this ending."))
+    return_window_days = models.PositiveSmallIntegerField(
+        _("return window (days)"), null=True, blank=True,
+        help_text=_("Days after delivery a shopper may ask for a return; empty: the marketplace default."))
 
     class Meta(Party.Meta):
         verbose_name = _("store")
@@ -162,6 +165,15 @@ class Store(Party):
                 name="mp_store_has_exactly_one_owner",
             )
         ]
+
+    # Words the storefront uses at /s/<word>/; a store with one of these slugs could not be reached there.
+    RESERVED_SLUGS = frozenset({"all", "basket", "checkout", "orders"})
+
+    def clean(self):
+        super().clean()
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError({"slug": _("“%(slug)s” is a storefront address of the marketplace; choose another "
+                                             "slug.") % {"slug": self.slug}})
 
     @property
     def owner(self):

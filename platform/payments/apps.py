@@ -8,3 +8,6 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     label = "mp_payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        from payments import scopes  # noqa: F401  (registers payments with the scoping helper)

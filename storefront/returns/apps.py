@@ -8,3 +8,6 @@ class ReturnsConfig(AppConfig):
     name = "storefront.returns"
     label = "mp_returns"
     verbose_name = _("Returns")
+
+    def ready(self):
+        from storefront.returns import scopes  # noqa: F401  (registers return requests with the scoping helper)

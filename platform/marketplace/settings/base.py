@@ -16,6 +16,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite file, media, search index
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# The platform's own host names; any other allowed host may be a store's own domain (storefront.StoreDomain).
+PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 OUR_APPS = [
@@ -114,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    "storefront.middleware.StoreDomainMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -201,6 +204,7 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # optional: a local stand-in such as localstripe (http://127.0.0.1:8420)
 
 # Orders wait for payment, then move on; payments.services and storefront.returns move them.
 OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
@@ -234,6 +238,7 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [
             {"label": _("Price ceiling"), "url_name": "dashboard:mp-price-ceiling"},
             {"label": _("Bonus rules"), "url_name": "dashboard:mp-bonus-rules"},
             {"label": _("Teams"), "url_name": "dashboard:mp-team-list"},
+            {"label": _("Payments"), "url_name": "dashboard:mp-payment-list"},
             {"label": _("Audit log"), "url_name": "dashboard:mp-audit-list"},
         ],
     },

@@ -41,7 +41,8 @@ class Basket(AbstractBasket):
     def all_lines(self):
         if self.id is None or self._lines is not None:
             return super().all_lines()
-        self._lines = (self.lines.select_related("product", "product__parent", "stockrecord", "store",
+        self._lines = (self.lines.select_related("product", "product__product_class", "product__parent",
+                                                 "product__parent__product_class", "stockrecord", "store",
                                                  "store__distributor", "store__supplier")
                        .prefetch_related("attributes", "product__images").order_by("pk"))
         return self._lines

@@ -8,7 +8,10 @@ class OrderCreator(CoreOrderCreator):
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         listing = getattr(basket_line.purchase_info.price, "listing", None)
         stockrecord = basket_line.stockrecord
+        from storefront.allocation import product_title
+
         fields = dict(extra_line_fields or {})
+        fields.setdefault("title", product_title(basket_line.product))  # "Tea (50 g)", not just "50 g"
         if listing is not None:
             fields.update(store_id=listing.store_id, listing=listing)
         if stockrecord is not None:

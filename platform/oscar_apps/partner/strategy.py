@@ -42,20 +42,35 @@ class LineStoreMixin:
 
     def fetch_for_line(self, line, stockrecord=None):
         if line.store_id is None:  # added without a store: priced by this strategy's own store, if any
-            return super().fetch_for_line(line, stockrecord)
+            return self.fetch_own_line(line, stockrecord)
+        self._prime_basket(line.basket)
+        return self.for_store(line.store).fetch_own_line(line, stockrecord)
+
+    def fetch_own_line(self, line, stockrecord=None):
+        """Price a line with this strategy, using the line's own stock record (oscar would look it up again)."""
+        return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
+
+    def _prime_basket(self, basket) -> None:
+        """All the basket's listings, every store at once, in one query (once per basket and request)."""
+        from distributor.selectors import sellable_listings_in
+
         primed = self.__dict__.setdefault("_primed_baskets", set())
-        if line.basket_id not in primed:
-            primed.add(line.basket_id)
-            by_store: dict[int, tuple] = {}
-            for other in line.basket.all_lines():
-                if other.store_id is not None:
-                    by_store.setdefault(other.store_id, (other.store, []))[1].append(other.stockrecord)
-            for store, records in by_store.values():
-                self.for_store(store).prime([record for record in records if record is not None])
-        strategy = self.for_store(line.store)
-        if strategy is self:
-            return super().fetch_for_line(line, stockrecord)
-        return strategy.fetch_for_line(line, stockrecord)
+        if basket.pk in primed:
+            return
+        primed.add(basket.pk)
+        stores, records = {}, {}  # store id → store; store id → {stock record id: stock record}
+        for line in basket.all_lines():
+            if line.store_id is not None and line.stockrecord is not None:
+                stores[line.store_id] = line.store
+                records.setdefault(line.store_id, {})[line.stockrecord_id] = line.stockrecord
+        wanted = {pk for store_records in records.values() for pk in store_records}
+        if not wanted:
+            return
+        found: dict[int, dict[int, object]] = {}
+        for listing in sellable_listings_in(store_ids=list(records)).filter(stockrecord_id__in=wanted):
+            found.setdefault(listing.store_id, {})[listing.stockrecord_id] = listing
+        for store_id, store_records in records.items():
+            self.for_store(stores[store_id]).remember(store_records, found.get(store_id, {}))
 
 
 class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structured):
@@ -81,9 +96,14 @@ class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structur
         wanted = {record.pk: record for record in stockrecords if record.pk not in self._listings}
         if not wanted:
             return
-        found = {listing.stockrecord_id: listing
-                 for listing in sellable_listings(store=self.store).filter(stockrecord_id__in=list(wanted))}
+        self.remember(wanted, {listing.stockrecord_id: listing for listing in
+                               sellable_listings(store=self.store).filter(stockrecord_id__in=list(wanted))})
+
+    def remember(self, wanted: dict, found: dict) -> None:
+        """Keep the listings found ({stock record id: listing}) for the stock records wanted (missing: None)."""
         for pk, record in wanted.items():
+            if pk in self._listings:
+                continue
             listing = found.get(pk)
             if listing is not None:
                 listing.stockrecord = record
