@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from storeadmin import delivery, views
+from storeadmin import delivery, storefront_profile, views
 
 app_name = "storeadmin"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("staff/", views.MemberListView.as_view(), name="member-list"),
     path("delivery/", delivery.DeliveryView.as_view(), name="delivery"),
+    path("storefront/", storefront_profile.StorefrontProfileView.as_view(), name="storefront"),
     path("returns/", include("storefront.returns.storeadmin_urls")),
 ]

@@ -15,6 +15,7 @@ class StoreAdminPortalMixin(PortalViewMixin):
         ("storeadmin:home", _("Today")),
         ("storeadmin:member-list", _("Staff")),
         ("storeadmin:delivery", _("Delivery and returns")),
+        ("storeadmin:storefront", _("Storefront")),
         ("storeadmin:return-list", _("Returns")),
     ]
 

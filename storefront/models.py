@@ -96,3 +96,18 @@ class StoreDomain(models.Model):
 
     def __str__(self) -> str:
         return self.host
+
+
+class StoreProfile(models.Model):
+    """How a store presents itself on its storefront: logo, banner, a line under the name, an about page."""
+
+    store = models.OneToOneField("mp_parties.Store", on_delete=models.CASCADE, related_name="profile")
+    logo = models.ImageField(_("logo"), upload_to="stores/logos/", blank=True)
+    banner = models.ImageField(_("banner"), upload_to="stores/banners/", blank=True)
+    tagline = models.CharField(_("tagline"), max_length=140, blank=True)
+    about = models.TextField(_("about the store"), blank=True,
+                             help_text=_("Shown on the store's About page: who you are, opening hours, contact."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("storefront profile")

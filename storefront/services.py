@@ -22,7 +22,7 @@ from parties.locking import lock_rows
 from parties.models import Store, Warehouse
 from storefront.allocation import SoldOut, allocate_warehouses, free_units, product_title
 from storefront.emails import send_order_confirmation
-from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule
+from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule, StoreProfile
 from storefront.shipping import StoreRules
 
 StockRecord = get_model("partner", "StockRecord")
@@ -258,3 +258,31 @@ def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at
         group.save(update_fields=fields)
         audit_record(action="fulfilment.moved", actor=actor, target=group, changes={"status": status})
     return group
+
+
+PROFILE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def store_profile_update(*, store: Store, tagline: str, about: str, logo=None, banner=None,
+                         remove_logo: bool = False, remove_banner: bool = False, actor) -> StoreProfile:
+    """Change how the store presents itself; images (already checked to be images by the form) up to 2 MB."""
+    problems = {}
+    for field, upload in (("logo", logo), ("banner", banner)):
+        if upload is not None and upload.size > PROFILE_IMAGE_MAX_BYTES:
+            problems[field] = _("The image is larger than 2 MB; upload a smaller one.")
+    if len(tagline) > 140:
+        problems["tagline"] = _("Keep the tagline to 140 characters.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        profile, _created = StoreProfile.objects.get_or_create(store=store)
+        profile.tagline, profile.about = tagline.strip(), about.strip()
+        for field, upload, remove in (("logo", logo, remove_logo), ("banner", banner, remove_banner)):
+            if upload is not None:
+                setattr(profile, field, upload)
+            elif remove:
+                setattr(profile, field, "")
+        profile.save()
+        audit_record(action="store.profile_updated", actor=actor, target=store,
+                     changes={"tagline": profile.tagline, "logo": bool(profile.logo), "banner": bool(profile.banner)})
+    return profile

@@ -19,6 +19,7 @@ urlpatterns = [
     path("orders/<str:number>/", checkout_views.OrderDetailView.as_view(), name="order"),
     path("orders/", include("storefront.returns.urls")),
     path("<slug:store_slug>/", views.StoreHomeView.as_view(), name="home"),
+    path("<slug:store_slug>/about/", views.AboutView.as_view(), name="about"),
     path("<slug:store_slug>/basket/add/", checkout_views.AddToBasketView.as_view(), name="basket-add"),
     path("<slug:store_slug>/p/<int:entry_pk>/", views.ProductView.as_view(), name="product"),
 ]

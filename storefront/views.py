@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 from oscar.core.loading import get_class
 
 from storefront import selectors
+from storefront.models import StoreProfile
 from supplier.models import SupplierProduct
 from supplier.selectors import category_paths
 
@@ -29,7 +30,8 @@ class StoreMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(store=self.store, store_open=self.store.is_open)
+        context.update(store=self.store, store_open=self.store.is_open,
+                       profile=StoreProfile.objects.filter(store=self.store).first())
         return context
 
 
@@ -118,3 +120,9 @@ class MarketplaceView(ListView):
         context.update(offers=selectors.offers_for_page(context["object_list"]),
                        q=self.request.GET.get("q", "").strip())
         return context
+
+
+class AboutView(StoreMixin, TemplateView):
+    """The store's own page: who it is, in its own words (set in the store admin portal)."""
+
+    template_name = "storefront/about.html"

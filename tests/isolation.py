@@ -269,10 +269,11 @@ TOKEN_TARGETS: dict[str, TokenTarget] = {
 # Public pages keyed by a slug that belongs to nobody's private data: every store's storefront is meant for
 # every visitor. The sweep checks that an open store opens for anyone and a made-up one reveals nothing.
 PUBLIC_TARGETS: dict[str, TokenTarget] = {
-    "storefront:home": TokenTarget(
+    name: TokenTarget(
         own=lambda: {"store_slug": "sunrise-online"},
         wrong=lambda: [{"store_slug": "sunrise-onlin"}, {"store_slug": "no-such-store"}],
-    ),
+    )
+    for name in ("storefront:home", "storefront:about")
 }
 
 
