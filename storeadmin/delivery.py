@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from parties.models import Role
+from storeadmin.managers import ManagerFormMixin
 from storeadmin.views import StoreAdminPortalMixin
 from storefront.models import ShippingRule
 from storefront.returns.services import return_window_set
@@ -33,27 +33,17 @@ class DeliveryForm(forms.Form):
         field.help_text = field.help_text % {"days": settings.RETURN_WINDOW_DAYS}
 
 
-class DeliveryView(StoreAdminPortalMixin, FormView):
+class DeliveryView(StoreAdminPortalMixin, ManagerFormMixin, FormView):
+    refusal = _("Only the store's owner or a manager can change delivery charges.")
     template_name = "storeadmin/delivery.html"
     form_class = DeliveryForm
-
-    def may_edit(self) -> bool:
-        return self.membership.role in (Role.OWNER, Role.MANAGER)
 
     def get_initial(self):
         rule = ShippingRule.objects.filter(store=self.membership.store).first()
         return {"flat_rate": rule.flat_rate if rule else 0, "free_over": rule.free_over if rule else None,
                 "return_window_days": self.membership.store.return_window_days}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(store=self.membership.store, may_edit=self.may_edit())
-        return context
-
-    def form_valid(self, form):
-        if not self.may_edit():
-            form.add_error(None, _("Only the store's owner or a manager can change delivery charges."))
-            return self.form_invalid(form)
+    def save(self, form):
         store = self.membership.store
         try:
             with transaction.atomic():

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from parties.models import Role
+from storeadmin.managers import ManagerFormMixin
 from storeadmin.views import StoreAdminPortalMixin
 from storefront.models import StoreProfile
 from storefront.services import store_profile_update
@@ -22,12 +22,10 @@ class ProfileForm(forms.Form):
     remove_banner = forms.BooleanField(label=_("Remove the banner"), required=False)
 
 
-class StorefrontProfileView(StoreAdminPortalMixin, FormView):
+class StorefrontProfileView(StoreAdminPortalMixin, ManagerFormMixin, FormView):
+    refusal = _("Only the store's owner or a manager can change the storefront.")
     template_name = "storeadmin/storefront_profile.html"
     form_class = ProfileForm
-
-    def may_edit(self) -> bool:
-        return self.membership.role in (Role.OWNER, Role.MANAGER)
 
     def profile(self):
         return StoreProfile.objects.filter(store=self.membership.store).first()
@@ -38,13 +36,10 @@ class StorefrontProfileView(StoreAdminPortalMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(store=self.membership.store, profile=self.profile(), may_edit=self.may_edit())
+        context["profile"] = self.profile()
         return context
 
-    def form_valid(self, form):
-        if not self.may_edit():
-            form.add_error(None, _("Only the store's owner or a manager can change the storefront."))
-            return self.form_invalid(form)
+    def save(self, form):
         data = form.cleaned_data
         try:
             store_profile_update(store=self.membership.store, tagline=data["tagline"], about=data["about"],
