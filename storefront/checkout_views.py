@@ -159,14 +159,15 @@ class CheckoutView(TemplateView):
             return redirect("storefront:basket")
         return super().dispatch(request, *args, **kwargs)
 
-    def form(self, data=None) -> CheckoutForm:
-        return CheckoutForm(data, guest=not self.request.user.is_authenticated, methods=available_methods())
+    def form(self, data=None, **kwargs) -> CheckoutForm:
+        return CheckoutForm(data, guest=not self.request.user.is_authenticated, methods=available_methods(),
+                            **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         basket = self.request.basket
-        context.setdefault("form", self.form())
         context.update(basket_context(basket))
+        context.setdefault("form", self.form(initial={"expected_total": context["order_total"]}))
         return context
 
     def post(self, request):
@@ -177,12 +178,18 @@ class CheckoutView(TemplateView):
         try:
             order = services.order_place(basket=request.basket, user=request.user,
                                          guest_email=data.get("email", ""), shipping_address=data["address"],
-                                         payment_method=data["payment_method"])
+                                         payment_method=data["payment_method"],
+                                         expected_total=data.get("expected_total"))
         except services.PriceChanged as error:
             _errors(request, error)
             return redirect("storefront:basket")
         except ValidationError as error:
             _errors(request, error)
+            # the page shows the basket as it is now; the next "Place order" confirms that total
+            again = request.POST.copy()
+            again["expected_total"] = str(basket_context(request.basket)["order_total"])
+            form = self.form(again)
+            form.is_valid()
             return self.render_to_response(self.get_context_data(form=form))
         selectors.remember_guest_order(request=request, number=order.number)
         return redirect(f"{order_path(order)}?placed=1")

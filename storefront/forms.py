@@ -36,6 +36,7 @@ class CheckoutForm(forms.Form):
                                      queryset=Country.objects.filter(is_shipping_country=True)
                                      .order_by("-display_order", "printable_name"))
     payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=12, decimal_places=2)
 
     def __init__(self, *args, guest: bool, methods, **kwargs):
         super().__init__(*args, **kwargs)

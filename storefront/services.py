@@ -76,12 +76,14 @@ def _not_sold(basket, lines) -> list[str]:
 
 def order_place(*, basket, store: Store | None = None, user=None, guest_email: str = "", shipping_address=None,
                 payment_method: str = "offline", order_number: str | None = None, date_placed=None,
-                notify: bool = True):
+                notify: bool = True, expected_total: Decimal | None = None):
     """Place the basket as one order (its lines may come from several stores); returns the order.
 
     Each line is priced by the store it was added in (`store`: the store of lines added without one). The
     order gets one delivery charge per store, one fulfilment group per shipping warehouse and a payment of
     `payment_method` waiting to be paid. The shopper is e-mailed once the order commits (`notify`).
+    `expected_total`: the total the shopper was shown; any other total (a promotion ended, a delivery charge
+    changed) is refused so they can look again.
     """
     from payments.registry import get_method
     from payments.services import payment_start
@@ -120,6 +122,10 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
         shipping = StoreRules()
         charge = shipping.calculate(basket)
         total = OrderTotalCalculator().calculate(basket, charge)
+        if expected_total is not None and total.incl_tax != expected_total:
+            raise CheckoutError(_("Your total is now %(total)s, not the %(shown)s shown (a promotion or a delivery "
+                                  "charge changed). Check it and place the order again.") % {
+                                      "total": total.incl_tax, "shown": expected_total})
         extra = {} if user.is_authenticated else {"guest_email": guest_email}
         if date_placed is not None:
             extra["date_placed"] = date_placed

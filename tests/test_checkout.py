@@ -256,3 +256,27 @@ def test_a_guest_uses_a_coupon_and_the_order_records_who_pays_for_it(listed, onl
     add(again, online, "LST-a")
     page = shown(again.post("/s/basket/coupon/", {"code": "GUEST10"}, follow=True))
     assert "GUEST10" in page and "applied" not in page.split("sf-messages", 1)[1][:300]
+
+
+def test_a_promotion_ending_before_payment_is_told_and_nothing_is_ordered(listed, online, sunrise, dealer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from distributor.promotions.services import PromotionInput, promotion_create, promotion_set_paused
+
+    now = timezone.now()
+    offer = promotion_create(actor=dealer, distributor=sunrise, data=PromotionInput(
+        kind="percentage", name="Short sale", start=now - timedelta(hours=1), end=now + timedelta(days=1),
+        percent=D("50")))
+    client = Client()
+    add(client, online, "LST-a", 2)
+    page = shown(client.get("/s/checkout/"))
+    assert 'name="expected_total" value="20.00"' in page  # 2 × 20.00 at half price
+    promotion_set_paused(actor=dealer, offer=offer, paused=True)
+    page = shown(client.post("/s/checkout/", address(email="late@example.test", expected_total="20.00")))
+    assert "Your total is now 40.00, not the 20.00 shown" in page
+    assert not Order.objects.filter(guest_email="late@example.test").exists()
+    assert 'name="expected_total" value="40.00"' in page, "the page now shows the new total to confirm"
+    client.post("/s/checkout/", address(email="late@example.test", expected_total="40.00"))
+    assert Order.objects.get(guest_email="late@example.test").total_incl_tax == D("40.00")

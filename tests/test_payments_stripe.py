@@ -90,12 +90,12 @@ def test_a_card_payment_is_paid_by_the_webhook_then_refunded_in_part_and_in_full
     pay_by_card(stripe_server, card)
     assert (card.status, card.order.status) == ("paid", "Paid") and card.paid_at is not None
 
-    part = payment_refund(payment=card, amount=D("5.00"), reason="Missing item", key="return-1")
+    part = payment_refund(payment=card, amount=D("5.00"), reason="Missing item", key="stripe-test-part")
     assert part.reference.startswith("re_") and part.status == "succeeded"
     card.refresh_from_db()
     assert (card.status, card.amount_refunded, card.order.status) == ("partially_refunded", D("5.00"), "Paid")
     rest = card.amount - D("5.00")
-    payment_refund(payment=card, amount=rest, reason="Returned", key="return-2")
+    payment_refund(payment=card, amount=rest, reason="Returned", key="stripe-test-rest")
     card.refresh_from_db()
     assert (card.status, card.amount_refunded, card.order.status) == ("refunded", card.amount, "Refunded")
     at_stripe = stripe_server.call("GET", f"/v1/refunds?payment_intent={card.reference}")["data"]

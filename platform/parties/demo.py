@@ -170,6 +170,12 @@ def load_catalogues() -> None:
     load_supplier_catalogues()
 
 
+def load_shipping_countries() -> None:
+    from storefront.addresses import shipping_countries_ensure
+
+    shipping_countries_ensure()
+
+
 def load_promotions() -> None:
     from distributor.promotions.demo import load_promotions as load
 
@@ -200,8 +206,8 @@ def load_applications() -> None:
     load_onboarding_applications()
 
 
-DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_catalogue_basics, load_catalogues,
-              load_distribution, load_promotions, load_shop_orders]
+DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_shipping_countries,
+              load_catalogue_basics, load_catalogues, load_distribution, load_promotions, load_shop_orders]
 # skipped by `load_demo(with_catalogue=False)`
 CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
 
