@@ -69,6 +69,8 @@ def main(argv=None) -> int:
         os.environ["DEBUG"] = "0"  # no per-query logging in either run
         os.environ.setdefault("LOG_LEVEL", "WARNING")  # oscar logs a line per stock record saved
         os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+        # the confirmation e-mails are sent (in memory), not printed: the console would time the terminal
+        os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
         if args.sqlite:
             return run(units, engine="SQLite")
         from localengines import engines

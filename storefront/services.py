@@ -92,6 +92,11 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
     lines = list(basket.all_lines())
     if not lines:
         raise CheckoutError(_("Add something to your basket first."))
+    if store is not None:  # lines added without a store are bought in `store`: its delivery rule applies too
+        loose = [line for line in lines if line.store_id is None]
+        for line in loose:
+            line.store = store
+        type(lines[0]).objects.bulk_update(loose, ["store"])
     get_method(payment_method)  # an unknown or switched-off method is refused before anything is written
     not_sold = _not_sold(basket, lines)
     if not_sold:

@@ -12,7 +12,7 @@ from oscar.core.loading import get_class, get_model
 from distributor.models import Listing, PriceRule
 from storefront.addresses import shipping_address_new
 from storefront.allocation import SoldOut
-from storefront.models import FulfilmentGroup
+from storefront.models import FulfilmentGroup, ShippingRule
 from storefront.services import CheckoutError, PriceChanged, order_place
 from supplier import services as catalogue
 from supplier.models import WarehouseStock
@@ -53,6 +53,7 @@ def allocation(sku: str) -> tuple[int, dict[str, int]]:
 
 @pytest.fixture
 def listed(tea, dealer, sunrise, online, shop):
+    ShippingRule.objects.filter(store__in=[online, shop]).delete()  # free delivery: the totals are the items'
     list_in(dealer, sunrise, [online], ["LST-a", "LST-b"], PriceRule.SUGGESTED)
     list_in(dealer, sunrise, [shop], ["LST-a"], PriceRule.FIXED, fixed_price=D("16.80"))
     return tea
@@ -186,3 +187,12 @@ def test_fifty_concurrent_checkouts_for_the_last_ten_units_place_exactly_ten_ord
     assert allocated == 10 and per_warehouse == {"hz": 6, "sh": 4}
     assert record("LST-a").num_in_stock - allocated == 0
     assert Order.objects.filter(lines__partner_sku="LST-a").count() == 10
+
+
+def test_lines_added_without_a_store_are_bought_in_the_given_store_with_its_delivery(listed, online):
+    from storefront.models import OrderShipping
+
+    ShippingRule.objects.create(store=online, flat_rate=D("9.00"), free_over=D("100.00"))
+    order = place(basket=basket_in(online, ("LST-a", 1)), store=online, user=shopper())
+    assert order.total_incl_tax == D("29.00") and order.lines.get().store == online
+    assert OrderShipping.objects.get(order=order).charge == D("9.00")
