@@ -8,22 +8,22 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from distributor.models import Listing
-from parties.models import Distributor, Role
+from parties.models import LEADING_ROLES, Distributor
+from portal.links import absolute_url
 
 
 def send_listings_flagged(distributor_id: int, listing_ids: list[int], reason: str) -> None:
     """Tell a distributor's owners and managers which listings a price change put outside the allowed band."""
     distributor = Distributor.objects.get(pk=distributor_id)
     recipients = sorted({m.user.email for m in distributor.memberships.select_related("user")
-                         if m.role in (Role.OWNER, Role.MANAGER) and m.user.email})
+                         if m.role in LEADING_ROLES and m.user.email})
     if not recipients:
         return
     listings = list(Listing.objects.filter(pk__in=listing_ids).select_related(
         "store", "stockrecord", "entry__product").order_by("store__name", "stockrecord__partner_sku"))
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("distributor/email/listings_flagged.txt", {
             "distributor": distributor, "listings": listings, "reason": reason,
-            "url": base + reverse("distributor:listing-list") + "?state=flagged"})
+            "url": absolute_url(reverse("distributor:listing-list") + "?state=flagged")})
         send_mail(_("%(count)s of your listings need a new price") % {"count": len(listings)}, body, None,
                   recipients)

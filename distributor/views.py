@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 
 from distributor import forms, pricing, selectors, services
 from distributor.models import PriceRule, TeamInvitation
-from parties.models import PartyKind, Role, Supplier
+from parties.models import LEADING_ROLES, PartyKind, Supplier
 from parties.selectors import member_list, memberships_of, store_list
 from portal.access import SESSION_KEY
 from portal.mixins import PortalViewMixin
@@ -25,7 +25,6 @@ from supplier.views import safe_next
 
 Line = get_model("order", "Line")
 
-LEADERS = {Role.OWNER, Role.MANAGER}  # who may recruit for the distributor and accept invitations
 NEW_INVITATION_KEY = "mp_new_invitation"
 MAX_PROBLEMS_SHOWN = 30
 
@@ -448,7 +447,7 @@ class TeamView(DistributorPortalMixin, TemplateView):
     template_name = "distributor/team.html"
 
     def can_invite(self) -> bool:
-        return self.membership.role in LEADERS
+        return self.membership.role in LEADING_ROLES
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -504,7 +503,7 @@ class TeamJoinView(TemplateView):
         if not user.is_authenticated:
             return []
         return [m for m in memberships_of(user=user)
-                if m.kind == PartyKind.DISTRIBUTOR and m.role in LEADERS and m.party_is_active]
+                if m.kind == PartyKind.DISTRIBUTOR and m.role in LEADING_ROLES and m.party_is_active]
 
     def chosen(self, candidates, wanted=None):
         by_pk = {m.pk: m for m in candidates}

@@ -2,9 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from parties.models import Role
-
-MANAGERS = (Role.OWNER, Role.MANAGER)
+from parties.models import LEADING_ROLES
 
 
 class ManagerFormMixin:
@@ -13,7 +11,7 @@ class ManagerFormMixin:
     refusal = _("Only the store's owner or a manager can change this.")
 
     def may_edit(self) -> bool:
-        return self.membership.role in MANAGERS
+        return self.membership.role in LEADING_ROLES
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

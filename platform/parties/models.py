@@ -205,6 +205,10 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
+# Who speaks for a party or store: changes its settings, decides its returns, marks its payments, recruits.
+LEADING_ROLES = (Role.OWNER, Role.MANAGER)
+
+
 class PartyKind(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
     DISTRIBUTOR = "distributor", _("Distributor")

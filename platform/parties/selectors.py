@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from parties.models import Distributor, Membership, Store, Supplier, Warehouse
+from parties.models import LEADING_ROLES, Distributor, Membership, Store, Supplier, Warehouse
 from parties.scoping import Scope, scoped
 
 
@@ -46,3 +46,9 @@ def memberships_of(*, user) -> list[Membership]:
         .select_related("supplier", "distributor", "store__distributor", "store__supplier")
         .order_by("pk")
     )
+
+
+def stores_led_by(*, user, store_ids) -> set[int]:
+    """Of `store_ids`, the stores where `user` is an owner or a manager (one query)."""
+    return set(Membership.objects.filter(user=user, store_id__in=store_ids, role__in=LEADING_ROLES)
+               .values_list("store_id", flat=True))

@@ -25,7 +25,7 @@ from oscar.core.loading import get_model
 
 from audit.services import audit_record
 from parties.locking import lock_rows
-from parties.models import Membership, Role
+from parties.selectors import stores_led_by
 from payments.errors import PaymentError, WebhookSignatureInvalid
 from payments.models import Payment, Refund, StripeEvent
 from payments.money import from_minor, quantize, to_minor
@@ -99,9 +99,7 @@ def _may_act_for(payment: Payment, user) -> bool:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(
-        user=user, role__in=[Role.OWNER, Role.MANAGER],
-        store__in=payment.order.lines.exclude(store=None).values("store")).exists()
+    return bool(stores_led_by(user=user, store_ids=payment.order.lines.exclude(store=None).values("store")))
 
 
 def payment_mark_paid(*, payment: Payment, actor) -> Payment:

@@ -8,18 +8,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from parties.models import Membership, Role
+from parties.models import LEADING_ROLES, Membership
+from portal.links import absolute_url
 from storefront.returns.models import ReturnRequest
 from storefront.selectors import order_access_token
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def shopper_returns_url(order) -> str:
     """The order's return status page; guests' links carry the signed token that opens it without an account."""
-    url = _absolute(reverse("storefront:returns:list", args=[order.number]))
+    url = absolute_url(reverse("storefront:returns:list", args=[order.number]))
     return url if order.user_id else f"{url}?t={order_access_token(order=order)}"
 
 
@@ -49,13 +46,13 @@ def send_requested(request_id: int) -> None:
     """Tell the owners and managers of the store(s) that a shopper asked for a return."""
     request = _load(request_id)
     store_ids = {item.line.store_id for item in request.lines.all() if item.line.store_id}
-    recipients = sorted(set(Membership.objects.filter(store_id__in=store_ids, role__in=(Role.OWNER, Role.MANAGER))
+    recipients = sorted(set(Membership.objects.filter(store_id__in=store_ids, role__in=LEADING_ROLES)
                             .exclude(user__email="").values_list("user__email", flat=True)))
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("returns/email/requested.txt", {
             "request": request, "order": request.order, "lines": request.lines.all(),
-            "url": _absolute(reverse("storeadmin:return-detail", args=[request.pk]))})
+            "url": absolute_url(reverse("storeadmin:return-detail", args=[request.pk]))})
         send_mail(_("Return requested for order %(number)s") % {"number": request.order.number}, body, None,
                   recipients)

@@ -18,7 +18,7 @@ from oscar.core.loading import get_model
 
 from audit.services import audit_record
 from parties.locking import lock_rows
-from parties.models import Membership, Role
+from parties.selectors import stores_led_by
 from payments.models import Payment
 from payments.selectors import order_payment
 from payments.services import payment_refund
@@ -30,7 +30,6 @@ from storefront.returns.validators import validate_return_photos
 Order = get_model("order", "Order")
 
 PAID_ORDER_STATUSES = ("Paid", "Completed")
-DECIDING_ROLES = (Role.OWNER, Role.MANAGER)
 
 __all__ = ["return_request_create", "return_request_decide", "return_window_ends", "order_is_paid",
            "may_decide"]
@@ -54,9 +53,7 @@ def may_decide(*, actor, request: ReturnRequest) -> bool:
     store_ids = set(request.lines.values_list("line__store_id", flat=True))
     if not store_ids or None in store_ids:
         return False
-    allowed = set(Membership.objects.filter(user=actor, store_id__in=store_ids, role__in=DECIDING_ROLES)
-                  .values_list("store_id", flat=True))
-    return allowed == store_ids
+    return stores_led_by(user=actor, store_ids=store_ids) == store_ids
 
 
 def _date(moment) -> str:
