@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from portal.links import absolute_url
 from storefront.selectors import order_access_token, order_summary
 
 Order = get_model("order", "Order")
@@ -15,7 +16,7 @@ Order = get_model("order", "Order")
 
 def order_url(order) -> str:
     """The order page; guests' links carry the signed token that opens it without an account."""
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("storefront:order", args=[order.number])
+    url = absolute_url(reverse("storefront:order", args=[order.number]))
     return url if order.user_id else f"{url}?t={order_access_token(order=order)}"
 
 

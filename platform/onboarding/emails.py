@@ -12,12 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from onboarding.models import Application
-
-
-def absolute_url(path: str, *, base_url: str = "") -> str:
-    """E-mails need full links; without a request the Wagtail admin base URL names the public site."""
-    base = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-    return f"{base}{path}"
+from portal.links import absolute_url
 
 
 def status_url(application: Application, *, base_url: str = "") -> str:
