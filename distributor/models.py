@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-CENT = Decimal("0.01")
+from parties.money import CENT
 
 
 class PricePolicy(models.Model):

@@ -9,8 +9,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.utils.translation import gettext as _
 
 from distributor.models import ListingFlag, PriceRule
+from parties.money import CENT
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 

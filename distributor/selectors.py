@@ -12,13 +12,13 @@ from oscar.core.loading import get_model
 
 from distributor.models import BonusBasis, BonusRuleSet, Listing, PricePolicy, TeamInvitation, TeamLink
 from parties.models import Distributor, Store
+from parties.money import CENT
 from parties.scoping import Scope, scoped
 from supplier.selectors import market_products, on_sale
 
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("order", "Line")
 
-CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -74,14 +74,19 @@ def listing_list(*, scope: Scope, store_id: int | None = None, search: str = "",
     return qs.order_by("store__name", "entry__product__title", "stockrecord__partner_sku")
 
 
+def _sellable() -> QuerySet:
+    """What shoppers can buy: listed, not paused, in band, of a product still in the market."""
+    return Listing.objects.filter(on_sale("entry__"), is_paused=False, flag="")
+
+
 def sellable_listings(*, store) -> QuerySet:
-    """What a store's shoppers can buy: listed, not paused, in band, of a product still in the market."""
-    return Listing.objects.filter(on_sale("entry__"), store=store, is_paused=False, flag="")
+    """What a store's shoppers can buy (`store` may be an OuterRef)."""
+    return _sellable().filter(store=store)
 
 
 def sellable_listings_in(*, store_ids) -> QuerySet:
-    """The same rule for several stores at once (a basket holding several stores' items)."""
-    return Listing.objects.filter(on_sale("entry__"), store_id__in=store_ids, is_paused=False, flag="")
+    """The same for several stores at once (a basket of several stores, the marketplace-wide page)."""
+    return _sellable().filter(store_id__in=store_ids)
 
 
 def listings_of_entry(*, scope: Scope, entry_id: int) -> dict[tuple[int, int], Listing]:

@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-CENT = Decimal("0.01")
+from parties.money import CENT
+
 MAX_PRICE = Decimal("9999999999.99")
 
 

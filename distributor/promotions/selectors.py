@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from distributor.models import Listing
+from parties.money import CENT
 from parties.scoping import Scope, scoped
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
@@ -20,7 +21,6 @@ Condition = get_model("offer", "Condition")
 Product = get_model("catalogue", "Product")
 Voucher = get_model("voucher", "Voucher")
 
-CENT = Decimal("0.01")
 PLATFORM = "platform"  # the party key of discounts the marketplace (operator) bears
 
 KIND_PERCENTAGE, KIND_SPEND, KIND_GIFT, KIND_COUPON = "percentage", "spend", "gift", "coupon"

@@ -34,6 +34,7 @@ from oscar.core.loading import get_model
 from audit.services import audit_record
 from distributor.promotions import selectors
 from parties.models import Distributor
+from parties.money import CENT
 from parties.scoping import Scope
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
@@ -44,7 +45,6 @@ Voucher = get_model("voucher", "Voucher")
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
 NAME_MAX = 80
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")

@@ -13,11 +13,11 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from parties.money import CENT
 from parties.scoping import Scope, scoped
 from storefront.models import FulfilmentGroup
 from storefront.returns.models import ReturnLine, ReturnRequest, line_label
 
-CENT = Decimal("0.01")
 # Requests that hold on to their units: a rejected or cancelled request frees them for a new request.
 HOLDING_STATUSES = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED, ReturnRequest.Status.REFUNDED)
 

@@ -4,14 +4,12 @@
 resellers' own prices come from their listings (distribution issue).
 """
 
-from decimal import Decimal
-
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractStockRecord
 
-CENT = Decimal("0.01")
+from parties.money import CENT
 
 
 class StockRecord(AbstractStockRecord):
