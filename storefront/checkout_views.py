@@ -4,8 +4,6 @@ The basket is oscar's (`request.basket`, from its middleware); each line is pric
 in, so one basket can hold several stores' items and is checked out as one order.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,7 +21,8 @@ from payments.selectors import order_payment
 from storefront import selectors, services
 from storefront.allocation import product_title
 from storefront.forms import AddToBasketForm, CheckoutForm, LineQuantityForm, VoucherForm
-from storefront.shipping import store_charges
+from storefront.returns.services import order_is_paid
+from storefront.shipping import StoreRules
 
 Product = get_model("catalogue", "Product")
 
@@ -73,28 +72,25 @@ class BasketView(TemplateView):
 
 
 def basket_context(basket) -> dict:
-    """The basket by store with delivery charges, the discounts and the totals the shopper will pay."""
-    parts = basket_parts(basket)
-    shipping = sum((part.shipping for part in parts if part.shipping is not None), Decimal("0.00"))
-    return {"basket": basket, "parts": parts, "shipping_total": shipping,
-            "order_total": (basket.total_incl_tax or Decimal("0.00")) + shipping,
+    """The basket by store with delivery charges, the discounts and the totals the shopper will pay (computed
+    the way `order_place` computes them, so the total shown is the total ordered)."""
+    shipping = StoreRules()
+    charge, total = shipping.totals(basket)
+    return {"basket": basket, "parts": basket_parts(basket, charges=shipping.charges(basket)),
+            "shipping_total": charge.incl_tax, "order_total": total.incl_tax,
             "vouchers": list(basket.vouchers.all()) if basket.id else [],
             "discounts": basket.offer_discounts + basket.voucher_discounts}
 
 
-def basket_parts(basket) -> list[selectors.StorePart]:
+def basket_parts(basket, *, charges) -> list[selectors.StorePart]:
     """The basket's lines grouped by store, each with its delivery charge (the lines are priced already)."""
     lines = list(basket.all_lines())
     for line in lines:
         line.display_title = product_title(line.product)
-    charges = store_charges(basket)
-    parts = []
-    for charge in charges:
-        store_lines = [line for line in lines if line.store_id == charge.store.pk]
-        part = selectors.StorePart(store=charge.store, lines=store_lines, items_total=charge.items_total,
-                                   shipping=charge.charge)
-        part.short_of_free = charge.short_of_free
-        parts.append(part)
+    parts = [selectors.StorePart(store=charge.store, lines=[line for line in lines if line.store_id == charge.store.pk],
+                                 items_total=charge.items_total, shipping=charge.charge,
+                                 short_of_free=charge.short_of_free)
+             for charge in charges]
     loose = [line for line in lines if line.store_id is None]
     if loose:
         parts.append(selectors.StorePart(store=None, lines=loose, items_total=None, shipping=None))
@@ -165,8 +161,8 @@ class CheckoutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        basket = self.request.basket
-        context.update(basket_context(basket))
+        if "order_total" not in context:
+            context.update(basket_context(self.request.basket))
         context.setdefault("form", self.form(initial={"expected_total": context["order_total"]}))
         return context
 
@@ -186,11 +182,12 @@ class CheckoutView(TemplateView):
         except ValidationError as error:
             _errors(request, error)
             # the page shows the basket as it is now; the next "Place order" confirms that total
+            now = basket_context(request.basket)
             again = request.POST.copy()
-            again["expected_total"] = str(basket_context(request.basket)["order_total"])
+            again["expected_total"] = str(now["order_total"])
             form = self.form(again)
             form.is_valid()
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.render_to_response(self.get_context_data(form=form, **now))
         selectors.remember_guest_order(request=request, number=order.number)
         return redirect(f"{order_path(order)}?placed=1")
 
@@ -222,7 +219,7 @@ class OrderDetailView(TemplateView):
         context.update(order=order, summary=selectors.order_summary(order=order), payment=order_payment(order=order),
                        placed=self.request.GET.get("placed") == "1",
                        returns_url=reverse("storefront:returns:create", args=[order.number])
-                       if order.status in ("Paid", "Completed") else "",
+                       if order_is_paid(order=order) else "",
                        returns_list_url=reverse("storefront:returns:list", args=[order.number])
                        if order.return_requests.exists() else "",
                        stripe_publishable_key=settings.STRIPE_PUBLISHABLE_KEY)

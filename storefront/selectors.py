@@ -12,12 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from distributor.models import Listing
-from distributor.selectors import sellable_listings
+from distributor.selectors import sellable_listings, sellable_listings_in
 from parties.models import PartyStatus, Store
 from storefront.models import FulfilmentGroup, FulfilmentLine
 from supplier.models import SupplierProduct
-from supplier.selectors import on_sale
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -198,6 +196,7 @@ class StorePart:
     lines: list
     items_total: object
     shipping: object
+    short_of_free: object = None  # basket only: how much more of this store's items makes delivery free
 
 
 @dataclass
@@ -241,7 +240,7 @@ class Offer:
 
 def marketplace_offers(*, search: str = ""):
     """(store, product) pairs on sale in every open store, lowest store price each; a values queryset to page."""
-    qs = Listing.objects.filter(on_sale("entry__"), store__in=open_stores().values("pk"), is_paused=False, flag="")
+    qs = sellable_listings_in(store_ids=open_stores().values("pk"))
     if search:
         qs = qs.filter(entry__product__title__icontains=search)
     return (qs.values("store_id", "entry_id").annotate(price=Min("price"))

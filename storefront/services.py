@@ -1,10 +1,12 @@
-"""Checkout commands: place an order for the basket of one store, allocate its stock, split it for shipping.
+"""Shopping commands: fill the basket, place it as one order (lines of any stores), allocate its stock, split it
+for shipping; a store's delivery rule and profile; a shipment's next step.
 
-Check → do → (later: notify on commit). Everything a shopper can get wrong is checked before the order exists:
-an empty basket, a price that changed since it was added (the basket takes the new price and the shopper
-confirms again), more units than are free. The order, its allocation and its fulfilment groups are one
-transaction: a sold-out line leaves no order and no allocation behind. Stock rows are locked by the
-allocation itself (stock records in pk order, then their warehouse rows), late and in a fixed order.
+Check → do → notify on commit. Everything a shopper can get wrong is checked before the order exists: an
+empty basket, a price that changed since it was added (the basket takes the new price and the shopper confirms
+again), a total other than the one shown, more units than are free. The order, its allocation and its
+fulfilment groups are one transaction: a sold-out line leaves no order and no allocation behind. Stock rows are
+locked by the allocation itself (stock records in pk order, then their warehouse rows), late and in a fixed
+order.
 """
 
 from collections import defaultdict
@@ -13,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
@@ -20,6 +23,7 @@ from oscar.core.loading import get_class, get_model
 from audit.services import audit_record
 from parties.locking import lock_rows
 from parties.models import Store, Warehouse
+from parties.money import CENT
 from storefront.allocation import SoldOut, allocate_warehouses, free_units, product_title
 from storefront.emails import send_order_confirmation
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule, StoreProfile
@@ -29,7 +33,6 @@ StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
-OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Applicator = get_class("offer.applicator", "Applicator")
 
 
@@ -57,20 +60,14 @@ def _reprice_basket(basket) -> list[tuple[str, object, object]]:
     return changes
 
 
-def _line_strategy(basket, line):
-    """The strategy that prices this line: its own store's, or the basket's for a line added without one."""
-    return basket.strategy.for_store(line.store) if line.store_id else basket.strategy
-
-
 def _not_sold(basket, lines) -> list[str]:
+    """The lines no store sells any more: without a store, or not (or no longer) sold in theirs."""
     titles = []
     for line in lines:
-        strategy = _line_strategy(basket, line)
-        store = getattr(strategy, "store", None)
-        if store is None:
+        if line.store_id is None:
             titles.append(product_title(line.product))
-        elif not store.is_open or strategy.listing_for(line.stockrecord) is None:
-            titles.append(_("%(item)s in %(store)s") % {"item": product_title(line.product), "store": store})
+        elif not line.store.is_open or basket.strategy.for_store(line.store).listing_for(line.stockrecord) is None:
+            titles.append(_("%(item)s in %(store)s") % {"item": product_title(line.product), "store": line.store})
     return titles
 
 
@@ -125,8 +122,7 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
         if short:
             raise SoldOut(sorted(set(short)))
         shipping = StoreRules()
-        charge = shipping.calculate(basket)
-        total = OrderTotalCalculator().calculate(basket, charge)
+        charge, total = shipping.totals(basket)
         if expected_total is not None and total.incl_tax != expected_total:
             raise CheckoutError(_("Your total is now %(total)s, not the %(shown)s shown (a promotion or a delivery "
                                   "charge changed). Check it and place the order again.") % {
@@ -158,11 +154,10 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
 def _split_for_shipping(order) -> None:
     """One fulfilment group per warehouse that ships; each line's units drawn from its supplier's warehouses."""
     groups: dict[int, FulfilmentGroup] = {}
-    warehouses = {}
     for line in order.lines.order_by("stockrecord_id", "pk"):
         for warehouse_id, units in allocate_warehouses(record_id=line.stockrecord_id, quantity=line.quantity):
             if warehouse_id not in groups:
-                warehouse = warehouses.get(warehouse_id) or Warehouse.objects.get(pk=warehouse_id)
+                warehouse = Warehouse.objects.get(pk=warehouse_id)
                 groups[warehouse_id] = FulfilmentGroup.objects.create(order=order, warehouse=warehouse,
                                                                       supplier_id=warehouse.supplier_id)
             FulfilmentLine.objects.create(group=groups[warehouse_id], line=line, quantity=units)
@@ -170,7 +165,7 @@ def _split_for_shipping(order) -> None:
 
 def _line_quantity(basket, *, store, stockrecord) -> int:
     return sum(line.quantity for line in basket.all_lines()
-               if line.stockrecord_id == stockrecord.pk and (line.store_id or 0) == store.pk)
+               if line.stockrecord_id == stockrecord.pk and line.store_id == store.pk)
 
 
 def basket_add(*, basket, store: Store, product, quantity: int):
@@ -226,9 +221,8 @@ def shipping_rule_set(*, store: Store, flat_rate: Decimal, free_over: Decimal | 
         raise ValidationError(_("The flat rate cannot be negative."))
     if free_over is not None and free_over <= 0:
         raise ValidationError(_("Free delivery needs a threshold above zero, or leave it empty."))
-    quantum = Decimal("0.01")
-    flat_rate = flat_rate.quantize(quantum)
-    free_over = free_over.quantize(quantum) if free_over is not None else None
+    flat_rate = flat_rate.quantize(CENT)
+    free_over = free_over.quantize(CENT) if free_over is not None else None
     with transaction.atomic():
         rule, _created = ShippingRule.objects.update_or_create(
             store=store, defaults={"flat_rate": flat_rate, "free_over": free_over})
@@ -252,8 +246,6 @@ def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at
     Shipping with carrier and parcels, and cancelling, are the store admin's (a later capability); this is the
     one step rule they build on. `at` backdates the move (the demo's history); delivery starts the return window.
     """
-    from django.utils import timezone
-
     at = at or timezone.now()
     with transaction.atomic():
         [group] = lock_rows(FulfilmentGroup.objects.filter(pk=group.pk))

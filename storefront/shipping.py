@@ -10,10 +10,12 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping.methods import Base
 from oscar.core import prices
+from oscar.core.loading import get_class
 
 from storefront.models import ShippingRule
 
 ZERO = Decimal("0.00")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 
 
 @dataclass
@@ -69,3 +71,8 @@ class StoreRules(Base):
     def calculate(self, basket):
         total = sum((charge.charge for charge in self.charges(basket)), ZERO)
         return prices.Price(currency=basket.currency, excl_tax=total, incl_tax=total)
+
+    def totals(self, basket):
+        """(delivery charge, order total) as oscar computes them: what the basket page shows and the order keeps."""
+        charge = self.calculate(basket)
+        return charge, OrderTotalCalculator().calculate(basket, charge)
