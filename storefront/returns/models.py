@@ -87,14 +87,7 @@ class ReturnLine(models.Model):
     @property
     def label(self) -> str:
         """What the shopper calls the item: "Listing tea (50 g)" for a variant."""
-        return line_label(self.line)
-
-
-def line_label(line) -> str:
-    """An order line as the shopper knows it: the product's title with the variant's, else the title at sale."""
-    from storefront.allocation import product_title
-
-    return product_title(line.product) if line.product_id and line.product else line.title
+        return self.line.title
 
 
 class ReturnPhoto(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from parties.money import CENT
 from parties.scoping import Scope, scoped
 from storefront.models import FulfilmentGroup
-from storefront.returns.models import ReturnLine, ReturnRequest, line_label
+from storefront.returns.models import ReturnLine, ReturnRequest
 
 # Requests that hold on to their units: a rejected or cancelled request frees them for a new request.
 HOLDING_STATUSES = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED, ReturnRequest.Status.REFUNDED)
@@ -60,7 +60,7 @@ class ReturnableLine:
 
     @property
     def label(self) -> str:
-        return line_label(self.line)
+        return self.line.title
 
     @property
     def available(self) -> int:

@@ -23,7 +23,7 @@ from payments.models import Payment
 from payments.selectors import order_payment
 from payments.services import payment_refund
 from storefront.returns import emails
-from storefront.returns.models import ReturnLine, ReturnPhoto, ReturnRequest, line_label
+from storefront.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
 from storefront.returns.selectors import requested_units, return_refund_amount, return_window_ends
 from storefront.returns.validators import validate_return_photos
 
@@ -83,7 +83,7 @@ def return_request_create(*, order, lines: dict[int, int], kind: str, reason: st
         if line is None:
             raise ValidationError(_("That item is not part of order %(number)s.") % {"number": order.number})
         if units is None or units < 1:
-            raise ValidationError(_("Enter at least 1 as the quantity of %(item)s.") % {"item": line_label(line)})
+            raise ValidationError(_("Enter at least 1 as the quantity of %(item)s.") % {"item": line.title})
     stores = {order_lines[line_id].store for line_id in lines}
     if len(stores) > 1:
         raise ValidationError(_("Ask for returns from one store at a time: %(stores)s each decide their own.")
@@ -105,19 +105,19 @@ def return_request_create(*, order, lines: dict[int, int], kind: str, reason: st
             if units > left:
                 if left <= 0:
                     raise ValidationError(_("All %(bought)d of %(item)s are already in a return request.")
-                                          % {"bought": line.quantity, "item": line_label(line)})
+                                          % {"bought": line.quantity, "item": line.title})
                 raise ValidationError(
                     _("You can return at most %(left)d of %(item)s (bought %(bought)d, %(requested)d already "
                       "in a return request).")
-                    % {"left": left, "item": line_label(line), "bought": line.quantity,
+                    % {"left": left, "item": line.title, "bought": line.quantity,
                        "requested": requested.get(line_id, 0)})
             ends = return_window_ends(line=line)
             if ends is None:
                 raise ValidationError(_("%(item)s has not been delivered yet; you can ask for a return once it "
-                                        "arrives.") % {"item": line_label(line)})
+                                        "arrives.") % {"item": line.title})
             if now > ends:
                 raise ValidationError(_("The return window for %(item)s closed on %(date)s.")
-                                      % {"item": line_label(line), "date": _date(ends)})
+                                      % {"item": line.title, "date": _date(ends)})
         request = ReturnRequest.objects.create(
             order=order, kind=kind, reason=reason, note=note, created_by=user if signed_in else None,
             email=(user.email if signed_in and user.email else order.email) or "")
