@@ -18,10 +18,10 @@ from distributor.models import PriceRule, TeamInvitation
 from parties.models import LEADING_ROLES, PartyKind, Supplier
 from parties.selectors import member_list, memberships_of, store_list
 from portal.access import SESSION_KEY
+from portal.links import safe_next
 from portal.mixins import PortalViewMixin
 from supplier import selectors as catalogue
 from supplier.models import SupplierProduct
-from supplier.views import safe_next
 
 Line = get_model("order", "Line")
 

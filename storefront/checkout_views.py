@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -18,6 +17,7 @@ from oscar.core.loading import get_model
 
 from payments.registry import available_methods
 from payments.selectors import order_payment
+from portal.links import safe_next
 from storefront import selectors, services
 from storefront.allocation import product_title
 from storefront.forms import AddToBasketForm, CheckoutForm, LineQuantityForm, VoucherForm
@@ -38,9 +38,7 @@ class AddToBasketView(View):
     def post(self, request, store_slug):
         store = selectors.store_by_slug(slug=store_slug)
         form = AddToBasketForm(request.POST)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = "storefront:basket"
+        back = safe_next(request, reverse("storefront:basket"))
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -18,6 +17,7 @@ from parties import services as party_services
 from parties.models import PartyKind
 from parties.scoping import scoped
 from parties.selectors import member_list, store_list, warehouse_list
+from portal.links import safe_next
 from portal.mixins import PortalViewMixin
 from supplier import forms, imports, selectors, services, spreadsheet
 from supplier.imports import import_staging
@@ -97,15 +97,6 @@ SORT_CHOICES = [
     ("price", _("Wholesale price, low first")), ("-price", _("Wholesale price, high first")),
 ]
 SUBMITTABLE = {ReviewState.DRAFT, ReviewState.REJECTED}
-
-
-def safe_next(request, fallback: str) -> str:
-    """Where a form asked to go back to, if it is a page of this site; `fallback` otherwise."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 class ProductEntryMixin(SupplierPortalMixin):

@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 
 from distributor.promotions import forms, selectors, services
 from distributor.views import DistributorPortalMixin, form_problems, show_problems
+from portal.links import safe_next
 from supplier import selectors as catalogue
-from supplier.views import safe_next
 
 STATUS_FILTERS = [(key, label) for key, label in selectors.STATUS_LABELS.items()]
 

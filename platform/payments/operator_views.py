@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,7 +19,9 @@ from payments.errors import PaymentError
 from payments.models import Payment
 from payments.registry import OfflinePayment, all_methods
 from payments.selectors import payment_list
-from payments.services import payment_mark_paid, payment_refund
+from payments.services import payment_refund
+from payments.views import mark_paid_and_say
+from portal.links import safe_next
 
 OPERATOR = Scope.operator()
 
@@ -38,10 +40,7 @@ def _payment(pk) -> Payment:
 
 
 def _back(request, payment: Payment):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("dashboard:mp-payment-detail", pk=payment.pk)
+    return redirect(safe_next(request, reverse("dashboard:mp-payment-detail", kwargs={"pk": payment.pk})))
 
 
 class PaymentListView(ListView):
@@ -93,12 +92,7 @@ class PaymentDetailView(DetailView):
 class PaymentMarkPaidView(View):
     def post(self, request, pk):
         payment = _payment(pk)
-        try:
-            payment_mark_paid(payment=payment, actor=request.user)
-        except PaymentError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Order %(number)s is marked paid.") % {"number": payment.order.number})
+        mark_paid_and_say(request, payment)
         return _back(request, payment)
 
 

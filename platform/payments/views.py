@@ -8,7 +8,6 @@ import logging
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from parties.scoping import scoped
 from payments.errors import PaymentError, WebhookSignatureInvalid
 from payments.models import Payment
 from payments.services import payment_can_mark_paid, payment_mark_paid, stripe_webhook_receive
+from portal.links import safe_next
 from storeadmin.views import StoreAdminPortalMixin
 
 logger = logging.getLogger(__name__)
@@ -49,23 +49,20 @@ class MarkPaidView(StoreAdminPortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         payment = self.get_payment()
-        context.update(payment=payment, order=payment.order, next=self._next(),
+        context.update(payment=payment, order=payment.order, next=safe_next(self.request, ""),
                        can_mark_paid=payment_can_mark_paid(payment=payment, user=self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
-        payment = self.get_payment()
-        try:
-            payment_mark_paid(payment=payment, actor=request.user)
-        except PaymentError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Order %(number)s is marked paid.") % {"number": payment.order.number})
-        return redirect(self._next() or request.path)
+        mark_paid_and_say(request, self.get_payment())
+        return redirect(safe_next(request, request.path))
 
-    def _next(self) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
-                                           require_https=self.request.is_secure()):
-            return target
-        return ""
+
+def mark_paid_and_say(request, payment) -> None:
+    """Mark an offline payment paid for the store's or the operator's page, and tell them how it went."""
+    try:
+        payment_mark_paid(payment=payment, actor=request.user)
+    except PaymentError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Order %(number)s is marked paid.") % {"number": payment.order.number})

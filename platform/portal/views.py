@@ -11,7 +11,6 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,19 +18,13 @@ from audit.services import audit_record
 from parties.models import Membership
 from portal.access import PORTAL_URLS, SESSION_KEY, portal_choices
 from portal.forms import SignInForm
+from portal.links import safe_url
 
 
 class SignInView(auth_views.LoginView):
     template_name = "portal/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
-
-
-def _safe_next(request, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return None
 
 
 def _portal_url(choice) -> str:
@@ -44,7 +37,7 @@ def _portal_url(choice) -> str:
 def landing(request):
     """Send the user to their portal; with several, let them pick; with none, to the shop."""
     choices = portal_choices(user=request.user)
-    next_url = _safe_next(request, request.GET.get("next"))
+    next_url = safe_url(request, request.GET.get("next"))
     if not choices:
         messages.info(request, _("This account has no portal role, so you are signed in as a shopper."))
         return redirect("customer:summary")
@@ -75,7 +68,7 @@ def switch(request):
     request.session[SESSION_KEY] = membership.pk
     if previous != membership.pk:
         audit_record(action="membership.switch", target=membership, changes={"from": previous, "to": membership.pk})
-    next_url = _safe_next(request, request.POST.get("next"))
+    next_url = safe_url(request, request.POST.get("next"))
     return redirect(next_url or reverse(PORTAL_URLS[membership.kind]))
 
 
