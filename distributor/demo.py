@@ -165,7 +165,10 @@ def load_orders() -> None:
 
 
 def load_distribution() -> None:
+    from inventory.demo import load_stock_locations
+
     load_listings()
     load_team()
     load_bonus_rules()
+    load_stock_locations()
     load_orders()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FulfilmentGroup(models.Model):
-    """The part of one order that one supplier warehouse ships, with its own status."""
+    """The part of one order that one stock location ships (a supplier warehouse, or a store's own stock)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To pick")
@@ -16,8 +16,13 @@ class FulfilmentGroup(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="fulfilment_groups")
-    supplier = models.ForeignKey("mp_parties.Supplier", on_delete=models.PROTECT, related_name="fulfilment_groups")
+    supplier = models.ForeignKey("mp_parties.Supplier", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="fulfilment_groups",
+                                 help_text=_("Set when a supplier warehouse ships; empty when a store ships its own "
+                                             "stock."))
     warehouse = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="fulfilment_groups")
+    carrier = models.CharField(_("carrier"), max_length=64, blank=True,
+                               help_text=_("The store's usual carrier when placed; the parcel records the real one."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
@@ -60,6 +65,8 @@ class ShippingRule(models.Model):
     free_over = models.DecimalField(_("free delivery from"), max_digits=10, decimal_places=2, null=True, blank=True,
                                     help_text=_("Orders of this store's items at or above this amount ship free. "
                                                 "Leave empty for never."))
+    carrier = models.CharField(_("usual carrier"), max_length=64, blank=True,
+                               help_text=_("The carrier this store usually ships with, e.g. SF Express."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

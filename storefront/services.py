@@ -5,8 +5,8 @@ Check → do → notify on commit. Everything a shopper can get wrong is checked
 empty basket, a price that changed since it was added (the basket takes the new price and the shopper confirms
 again), a total other than the one shown, more units than are free. The order, its allocation and its
 fulfilment groups are one transaction: a sold-out line leaves no order and no allocation behind. Stock rows are
-locked by the allocation itself (stock records in pk order, then their warehouse rows), late and in a fixed
-order.
+locked by the allocation itself (`inventory.services.stock_allocate`: the store's pool rows of each SKU, in pk
+order), late and in a fixed order.
 """
 
 from collections import defaultdict
@@ -18,18 +18,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_class
 
 from audit.services import audit_record
+from inventory.selectors import available_in
+from inventory.services import stock_allocate, stock_ship
 from parties.locking import lock_rows
 from parties.models import Store, Warehouse
 from parties.money import CENT
-from storefront.allocation import SoldOut, allocate_warehouses, free_units, product_title
+from storefront.allocation import SoldOut, product_title
 from storefront.emails import send_order_confirmation
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule, StoreProfile
 from storefront.shipping import StoreRules
 
-StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
@@ -109,18 +110,13 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
     if shipping_address is None:
         raise CheckoutError(_("Enter the delivery address."))
     Applicator().apply(basket, user, None)
-    wanted: dict[int, int] = defaultdict(int)
-    for line in lines:
-        wanted[line.stockrecord_id] += line.quantity
     with transaction.atomic():
         # A quick unlocked look first: most sold-out baskets stop here without writing anything. The real
-        # guard is the conditional allocation inside OrderCreator, which locks each stock record only from
-        # that moment to commit, so concurrent checkouts queue for the shortest possible time.
-        records = StockRecord.objects.in_bulk(list(wanted))
-        short = [product_title(line.product) for line in lines if free_units(records[line.stockrecord_id])
-                 < wanted[line.stockrecord_id]]
+        # guard is the allocation after the lines exist, which locks the pool's stock rows only from that
+        # moment to commit, so concurrent checkouts queue for the shortest possible time.
+        short = _short_lines(lines)
         if short:
-            raise SoldOut(sorted(set(short)))
+            raise SoldOut(short)
         shipping = StoreRules()
         charge, total = shipping.totals(basket)
         if expected_total is not None and total.incl_tax != expected_total:
@@ -151,16 +147,41 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
     return order
 
 
+def _short_lines(lines) -> list[str]:
+    """Titles of the basket lines wanting more units than their store's pool has free (unlocked look)."""
+    wanted: dict[tuple[int, int], int] = defaultdict(int)
+    for line in lines:
+        wanted[(line.store_id, line.stockrecord_id)] += line.quantity
+    free: dict[tuple[int, int], int] = {}
+    stores = {line.store_id: line.store for line in lines}
+    for store_id, store in stores.items():
+        records = [record_id for (line_store, record_id) in wanted if line_store == store_id]
+        for record_id, units in available_in(store=store, stockrecord_ids=records).items():
+            free[(store_id, record_id)] = units
+    return sorted({product_title(line.product) for line in lines
+                   if free.get((line.store_id, line.stockrecord_id), 0) < wanted[(line.store_id, line.stockrecord_id)]})
+
+
 def _split_for_shipping(order) -> None:
-    """One fulfilment group per warehouse that ships; each line's units drawn from its supplier's warehouses."""
+    """Allocate each line from its store's pool; one fulfilment group per location that ships.
+
+    Lines are taken in stock record order, so two orders lock the same SKUs' rows in the same order.
+    """
     groups: dict[int, FulfilmentGroup] = {}
-    for line in order.lines.order_by("stockrecord_id", "pk"):
-        for warehouse_id, units in allocate_warehouses(record_id=line.stockrecord_id, quantity=line.quantity):
+    for line in order.lines.select_related("store", "stockrecord__product__parent").order_by("stockrecord_id", "pk"):
+        for warehouse_id, units in stock_allocate(store=line.store, stockrecord=line.stockrecord,
+                                                  quantity=line.quantity, order=order):
             if warehouse_id not in groups:
-                warehouse = Warehouse.objects.get(pk=warehouse_id)
-                groups[warehouse_id] = FulfilmentGroup.objects.create(order=order, warehouse=warehouse,
-                                                                      supplier_id=warehouse.supplier_id)
+                location = Warehouse.objects.get(pk=warehouse_id)
+                groups[warehouse_id] = FulfilmentGroup.objects.create(
+                    order=order, warehouse=location, supplier_id=location.supplier_id,
+                    carrier=_default_carrier(line.store))
             FulfilmentLine.objects.create(group=groups[warehouse_id], line=line, quantity=units)
+
+
+def _default_carrier(store: Store) -> str:
+    rule = ShippingRule.objects.filter(store=store).only("carrier").first()
+    return rule.carrier if rule else ""
 
 
 def _line_quantity(basket, *, store, stockrecord) -> int:
@@ -259,8 +280,16 @@ def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at
         if status == FulfilmentGroup.Status.DELIVERED:
             group.delivered_at, fields = at, [*fields, "delivered_at"]
         group.save(update_fields=fields)
+        if status == FulfilmentGroup.Status.SHIPPED:
+            stock_ship(items=_group_items(group), actor=actor, order=group.order)
         audit_record(action="fulfilment.moved", actor=actor, target=group, changes={"status": status})
     return group
+
+
+def _group_items(group: FulfilmentGroup) -> list[tuple[int, int, int]]:
+    """(location id, stock record id, units) of every line the group ships."""
+    return [(group.warehouse_id, record_id, units) for record_id, units in
+            group.lines.values_list("line__stockrecord_id", "quantity")]
 
 
 PROFILE_IMAGE_MAX_BYTES = 2 * 1024 * 1024

@@ -88,17 +88,29 @@ class ReviewEvent(models.Model):
 
 
 class WarehouseStock(models.Model):
-    """How many units of one SKU (stock record) sit in one of the supplier's warehouses."""
+    """How many units of one SKU (stock record) sit in one stock location (a supplier warehouse or a store's).
+
+    Change it only through `inventory.services` so every change is a ledger movement.
+    """
 
     stockrecord = models.ForeignKey("partner.StockRecord", on_delete=models.CASCADE, related_name="warehouse_stock")
     warehouse = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="stock")
     on_hand = models.PositiveIntegerField(_("on hand"), default=0)
     allocated = models.PositiveIntegerField(_("allocated"), default=0,
                                             help_text=_("Units promised to placed orders and not yet shipped."))
+    bin = models.CharField(_("bin"), max_length=32, blank=True,
+                           help_text=_("Where in the location it is kept (aisle, shelf), for pick lists."))
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock threshold"), null=True, blank=True,
+        help_text=_("Raise an alert when the available units fall to this number; empty: no alert."))
 
     class Meta:
         verbose_name = _("warehouse stock")
         constraints = [models.UniqueConstraint(fields=["stockrecord", "warehouse"], name="mp_warehouse_stock_unique")]
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.allocated
 
 
 class ImportJob(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from audit.services import audit_record
+from inventory.services import stock_levels_set, stock_opening_record
 from onboarding.selectors import effective_plan, plan_has_product_room
 from parties.locking import lock_rows
 from parties.models import Supplier
@@ -102,7 +103,8 @@ def _sync_visibility(entry: SupplierProduct) -> None:
     Product.objects.filter(parent_id=entry.product_id).update(is_public=visible)
 
 
-def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups, new: bool = False) -> None:
+def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Lookups, new: bool = False,
+                    actor=None) -> None:
     parent = entry.product
     supplier = entry.supplier
     existing = {} if new else {row["record"].partner_sku: row for row in selectors.variant_rows(entry=entry)
@@ -129,20 +131,19 @@ def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Look
         record.wholesale_price = variant.wholesale_price
         record.price = variant.suggested_retail_price
         record.min_retail_price = variant.min_retail_price
-        record.num_in_stock = sum(variant.stock.values()) if variant.stock else (record.num_in_stock or 0)
         is_new = record.pk is None
+        if is_new:
+            record.num_in_stock = sum(variant.stock.values())
         record.save()
-        if is_new:  # no warehouse rows yet: one insert, and the total above is already right (bulk import speed)
-            WarehouseStock.objects.bulk_create([WarehouseStock(stockrecord=record, warehouse=lookups.warehouses[code],
-                                                               on_hand=quantity)
-                                                for code, quantity in variant.stock.items()])
+        if is_new:  # no warehouse rows yet: one insert and their opening movements (bulk import speed)
+            rows = WarehouseStock.objects.bulk_create([
+                WarehouseStock(stockrecord=record, warehouse=lookups.warehouses[code], on_hand=quantity)
+                for code, quantity in variant.stock.items()])
+            stock_opening_record(rows=rows, actor=actor, reason=_("Opening stock"))
             continue
-        for code, quantity in variant.stock.items():
-            WarehouseStock.objects.update_or_create(stockrecord=record, warehouse=lookups.warehouses[code],
-                                                    defaults={"on_hand": quantity})
-        if variant.stock:
-            record.num_in_stock = sum(ws.on_hand for ws in record.warehouse_stock.all())
-            record.save(update_fields=["num_in_stock"])
+        for code, quantity in variant.stock.items():  # the stock record's totals follow the movements
+            stock_levels_set(location=lookups.warehouses[code], levels={record.pk: quantity}, actor=actor,
+                             reason=_("Set by the supplier"))
 
 
 def _write_attributes(product, values: dict[str, str], *, allowed) -> None:
@@ -212,7 +213,7 @@ def product_create(*, actor, supplier: Supplier, data: ProductInput, images=(),
     product = Product(structure=structure, is_public=False)
     entry = SupplierProduct(product=product, supplier=supplier)
     _write_content(entry=entry, data=data, lookups=lookups, new=True)
-    _write_variants(entry=entry, data=data, lookups=lookups, new=True)
+    _write_variants(entry=entry, data=data, lookups=lookups, new=True, actor=actor)
     _add_images(product, images)
     taken.update(v.sku.strip() for v in data.variants)
     lookups.product_added()
@@ -234,7 +235,7 @@ def product_update(*, actor, entry: SupplierProduct, data: ProductInput, images=
     if errors:
         raise CatalogueInputError(errors)
     _write_content(entry=entry, data=data, lookups=lookups)
-    _write_variants(entry=entry, data=data, lookups=lookups)
+    _write_variants(entry=entry, data=data, lookups=lookups, actor=actor)
     if remove_image_ids:
         ProductImage.objects.filter(product=entry.product, pk__in=list(remove_image_ids)).delete()
     _add_images(entry.product, images)
@@ -364,10 +365,8 @@ def stock_set(*, actor, entry: SupplierProduct, sku: str, warehouse_code: str, o
     warehouse = selectors.warehouse_codes(supplier=entry.supplier).get(warehouse_code)
     if warehouse is None:
         raise ValidationError(_("You have no warehouse “%(code)s”.") % {"code": warehouse_code})
-    [record] = lock_rows(StockRecord.objects.filter(pk=record.pk))
-    WarehouseStock.objects.update_or_create(stockrecord=record, warehouse=warehouse, defaults={"on_hand": on_hand})
-    record.num_in_stock = sum(record.warehouse_stock.values_list("on_hand", flat=True))
-    record.save(update_fields=["num_in_stock"])
+    stock_levels_set(location=warehouse, levels={record.pk: on_hand}, actor=actor, reason=_("Set by the supplier"))
+    record.refresh_from_db(fields=["num_in_stock"])
     audit_record(action="stock.set", actor=actor, target=record,
                  changes={"sku": sku, "warehouse": warehouse_code, "on_hand": on_hand})
     return record.num_in_stock

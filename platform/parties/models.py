@@ -186,17 +186,44 @@ class Store(Party):
 
 
 class Warehouse(BilingualName):
-    """A supplier's stock location."""
+    """A stock location: a supplier's warehouse, or a store's own stock room (an offline shop's floor).
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="warehouses")
+    Stock sits per (SKU, location) in `supplier.WarehouseStock`; which locations a store sells from is the
+    inventory pool (`inventory.selectors.pool_q`).
+    """
+
+    supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="warehouses")
+    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.PROTECT, related_name="locations",
+                              help_text=_("Set for a store's own stock (a shop floor, a stock room)."))
     code = models.SlugField(_("code"), max_length=32)
     address = models.CharField(_("address"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("warehouse")
-        verbose_name_plural = _("warehouses")
-        ordering = ["supplier_id", "code"]
-        constraints = [models.UniqueConstraint(fields=["supplier", "code"], name="mp_warehouse_code_unique")]
+        verbose_name = _("stock location")
+        verbose_name_plural = _("stock locations")
+        ordering = ["supplier_id", "store_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "code"], name="mp_warehouse_code_unique"),
+            models.UniqueConstraint(fields=["store", "code"], name="mp_location_store_code_unique"),
+            models.CheckConstraint(
+                condition=(Q(supplier__isnull=False, store__isnull=True)
+                           | Q(supplier__isnull=True, store__isnull=False)),
+                name="mp_location_has_exactly_one_holder",
+            ),
+        ]
+
+    @property
+    def owner_key(self) -> tuple[str, int]:
+        """Whose stock this is: a supplier (its warehouses and flagship stores) or a distributor (its stores).
+
+        Stock moves between two locations only when their owner keys match.
+        """
+        if self.supplier_id is not None:
+            return ("supplier", self.supplier_id)
+        store = self.store
+        if store.supplier_id is not None:
+            return ("supplier", store.supplier_id)
+        return ("distributor", store.distributor_id)
 
 
 class Role(models.TextChoices):

@@ -31,6 +31,7 @@ OUR_APPS = [
     "storeadmin.apps.StoreAdminConfig",
     "storefront.apps.StorefrontConfig",
     "storefront.returns.apps.ReturnsConfig",
+    "inventory.apps.InventoryConfig",
     "payments.apps.PaymentsConfig",
     "settlement.apps.SettlementConfig",
     "cms.apps.CmsConfig",

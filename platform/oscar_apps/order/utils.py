@@ -20,11 +20,6 @@ class OrderCreator(CoreOrderCreator):
         return super().create_line_models(order, basket_line, fields)
 
     def update_stock_records(self, line):
-        """`line` is a basket line. Allocate only while enough stock is free: oscar's own `allocate` is an
-        unconditional `F() + qty` after an unlocked read and oversells under concurrent checkouts."""
-        from storefront.allocation import SoldOut, allocate_record, product_title
-
-        title = product_title(line.product)
-        if line.stockrecord is None:
-            raise SoldOut([title])
-        allocate_record(record_id=line.stockrecord_id, quantity=line.quantity, title=title)
+        """Oscar allocates on its stock record here, with an unconditional `F() + qty` after an unlocked read
+        (it oversells). Our order_place allocates each line from its store's stock pool instead, once the lines
+        exist (`inventory.services.stock_allocate`), so there is nothing to do here."""

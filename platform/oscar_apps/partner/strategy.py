@@ -70,16 +70,20 @@ class LineStoreMixin:
         for listing in sellable_listings_in(store_ids=list(records)).filter(stockrecord_id__in=wanted):
             found.setdefault(listing.store_id, {})[listing.stockrecord_id] = listing
         for store_id, store_records in records.items():
-            self.for_store(stores[store_id]).remember(store_records, found.get(store_id, {}))
+            strategy = self.for_store(stores[store_id])
+            strategy.remember(store_records, found.get(store_id, {}))
+            strategy.prime_available(store_records)
 
 
 class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structured):
-    """Prices and availability for shoppers of one store: its sellable listings, with the supplier's stock."""
+    """Prices and availability for shoppers of one store: its sellable listings, with the free units of its
+    stock pool (shared with its sibling stores, or its own: `inventory.selectors.pool_q`)."""
 
     def __init__(self, request=None, *, store):
         super().__init__(request)
         self.store = store
         self._listings: dict[int, object] = {}
+        self._available: dict[int, int] = {}
 
     def listing_for(self, stockrecord):
         """The store's sellable listing of this SKU, or None (one query per SKU, remembered)."""
@@ -98,6 +102,20 @@ class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structur
             return
         self.remember(wanted, {listing.stockrecord_id: listing for listing in
                                sellable_listings(store=self.store).filter(stockrecord_id__in=list(wanted))})
+        self.prime_available(wanted)
+
+    def prime_available(self, stockrecord_ids) -> None:
+        """Free units of many SKUs in the store's pool, in one query."""
+        from inventory.selectors import available_in
+
+        missing = [pk for pk in stockrecord_ids if pk not in self._available]
+        if missing:
+            self._available.update(dict.fromkeys(missing, 0))
+            self._available.update(available_in(store=self.store, stockrecord_ids=missing))
+
+    def available_units(self, stockrecord) -> int:
+        self.prime_available([stockrecord.pk])
+        return self._available[stockrecord.pk]
 
     def remember(self, wanted: dict, found: dict) -> None:
         """Keep the listings found ({stock record id: listing}) for the stock records wanted (missing: None)."""
@@ -126,7 +144,9 @@ class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structur
     def availability_policy(self, product, stockrecord):
         if not self.store.is_open or self.listing_for(stockrecord) is None:
             return NotInStore()
-        return super().availability_policy(product, stockrecord)
+        if not product.get_product_class().track_stock:
+            return availability.Available()
+        return availability.StockRequired(self.available_units(stockrecord))
 
 
 class NoStoreStrategy(LineStoreMixin, UseFirstStockRecord, NoTax, Structured):
