@@ -10,4 +10,8 @@ urlpatterns = [
     path("delivery/", delivery.DeliveryView.as_view(), name="delivery"),
     path("storefront/", storefront_profile.StorefrontProfileView.as_view(), name="storefront"),
     path("returns/", include("storefront.returns.storeadmin_urls")),
+    path("stocktakes/", include("inventory.stocktake.storeadmin_urls")),
+    path("fulfilment/", include("storefront.fulfilment.storeadmin_urls")),
+    path("stock/", include("inventory.storeadmin_urls")),
+    path("pos/", include("storefront.instore.urls")),
 ]

@@ -17,6 +17,11 @@ class StoreAdminPortalMixin(PortalViewMixin):
         ("storeadmin:delivery", _("Delivery and returns")),
         ("storeadmin:storefront", _("Storefront")),
         ("storeadmin:return-list", _("Returns")),
+        ("storeadmin:fulfilment-list", _("To ship")),
+        ("storeadmin:wave-list", _("Pick waves")),
+        ("storeadmin:stock", _("Stock")),
+        ("storeadmin:stocktake-list", _("Stocktakes")),
+        ("storeadmin:pos", _("Point of sale")),
     ]
 
 

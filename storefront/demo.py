@@ -118,7 +118,7 @@ def _progress(*, order, placed_at, now, rng, operator) -> None:
     from payments.selectors import order_payment
     from payments.services import payment_mark_paid
     from storefront.returns.models import ReturnRequest
-    from storefront.returns.services import return_request_create, return_request_decide
+    from storefront.returns.services import return_request_create, return_request_decide, return_request_receive
     from storefront.services import fulfilment_group_move
 
     age = now - placed_at
@@ -144,4 +144,9 @@ def _progress(*, order, placed_at, now, rng, operator) -> None:
     except ValidationError:  # e.g. this store's own window is shorter
         return
     if rng.random() < 0.6:
-        return_request_decide(request=request, approve=rng.random() < 0.75, note="Demo decision.", actor=operator)
+        request = return_request_decide(request=request, approve=rng.random() < 0.75, note="Demo decision.",
+                                        actor=operator)
+        if request.status == ReturnRequest.Status.APPROVED and rng.random() < 0.7:  # the parcel came back
+            outcome = "write_off" if request.reason == ReturnRequest.Reason.DAMAGED else "restock"
+            return_request_receive(request=request, actor=operator, note="Demo inspection.",
+                                   decisions={returned.pk: outcome for returned in request.lines.all()})

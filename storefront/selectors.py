@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from distributor.selectors import sellable_listings, sellable_listings_in
 from parties.models import PartyStatus, Store
+from storefront.fulfilment.models import Parcel
 from storefront.models import FulfilmentGroup, FulfilmentLine
 from supplier.models import SupplierProduct
 
@@ -207,9 +208,10 @@ class OrderSummary:
 
 
 def order_summary(*, order) -> OrderSummary:
-    """An order as the shopper reads it: lines by store with each store's delivery, and how it ships.
+    """An order as the shopper reads it: lines by store with each store's delivery, and how it ships (each group
+    with its parcels and `partly_shipped`).
 
-    Five queries whatever the size of the order.
+    Six queries whatever the size of the order.
     """
     lines = list(order.lines.select_related("store", "product", "product__parent").order_by("pk"))
     charges = {row.store_id: row for row in order.store_shipping.all()}
@@ -221,10 +223,15 @@ def order_summary(*, order) -> OrderSummary:
             parts[key] = StorePart(store=line.store, lines=[], items_total=charge.items_total if charge else None,
                                    shipping=charge.charge if charge else None)
         parts[key].lines.append(line)
-    groups = list(FulfilmentGroup.objects.filter(order=order).select_related("warehouse", "supplier")
+    groups = list(FulfilmentGroup.objects.filter(order=order)
+                  .select_related("warehouse", "warehouse__store", "supplier")
                   .prefetch_related(Prefetch("lines", queryset=FulfilmentLine.objects.select_related(
-                      "line", "line__product", "line__product__parent").order_by("pk")))
+                      "line", "line__product", "line__product__parent").order_by("pk")),
+                                    Prefetch("parcels", queryset=Parcel.objects.order_by("shipped_at", "pk")))
                   .order_by("pk"))
+    for group in groups:  # some units left in a parcel, the rest not yet
+        group.partly_shipped = bool(group.parcels.all()) and group.status in (
+            FulfilmentGroup.Status.PENDING, FulfilmentGroup.Status.PICKING, FulfilmentGroup.Status.PACKED)
     return OrderSummary(order=order, stores=list(parts.values()), groups=groups)
 
 

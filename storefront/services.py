@@ -15,19 +15,22 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
 from audit.services import audit_record
 from inventory.selectors import available_in
-from inventory.services import stock_allocate, stock_ship
-from parties.locking import lock_rows
+from inventory.services import stock_allocate
 from parties.models import Store, Warehouse
 from parties.money import CENT
 from storefront.allocation import SoldOut, product_title
 from storefront.emails import send_order_confirmation
+from storefront.fulfilment.services import (  # noqa: F401 (re-export)
+    FULFILMENT_NEXT,
+    _group_items,
+    fulfilment_group_move,
+)
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule, StoreProfile
 from storefront.shipping import StoreRules
 
@@ -138,7 +141,6 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
         OrderShipping.objects.bulk_create([
             OrderShipping(order=order, store=item.store, charge=item.charge, items_total=item.items_total)
             for item in shipping.charges(basket)])
-        _split_for_shipping(order)
         payment_start(order=order, method_code=payment_method)
         basket.submit()
         if notify:
@@ -162,13 +164,16 @@ def _short_lines(lines) -> list[str]:
                    if free.get((line.store_id, line.stockrecord_id), 0) < wanted[(line.store_id, line.stockrecord_id)]})
 
 
-def _split_for_shipping(order) -> None:
+def order_allocate(*, order) -> None:
     """Allocate each line from its store's pool; one fulfilment group per location that ships.
 
-    Lines are taken in stock record order, so two orders lock the same SKUs' rows in the same order.
+    Called by our `OrderCreator.place_order` inside the order's transaction. Lines are taken in stock record
+    order, so two orders lock the same SKUs' rows in the same order and queue rather than deadlock.
     """
     groups: dict[int, FulfilmentGroup] = {}
     for line in order.lines.select_related("store", "stockrecord__product__parent").order_by("stockrecord_id", "pk"):
+        if line.store is None or line.stockrecord is None:
+            raise SoldOut([line.title])
         for warehouse_id, units in stock_allocate(store=line.store, stockrecord=line.stockrecord,
                                                   quantity=line.quantity, order=order):
             if warehouse_id not in groups:
@@ -250,46 +255,6 @@ def shipping_rule_set(*, store: Store, flat_rate: Decimal, free_over: Decimal | 
         audit_record(action="store.shipping_rule_set", actor=actor, target=store,
                      changes={"flat_rate": str(flat_rate), "free_over": str(free_over) if free_over else None})
     return rule
-
-
-FULFILMENT_NEXT = {
-    FulfilmentGroup.Status.PENDING: {FulfilmentGroup.Status.PICKING, FulfilmentGroup.Status.PACKED,
-                                     FulfilmentGroup.Status.SHIPPED},
-    FulfilmentGroup.Status.PICKING: {FulfilmentGroup.Status.PACKED, FulfilmentGroup.Status.SHIPPED},
-    FulfilmentGroup.Status.PACKED: {FulfilmentGroup.Status.SHIPPED},
-    FulfilmentGroup.Status.SHIPPED: {FulfilmentGroup.Status.DELIVERED},
-}
-
-
-def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at=None) -> FulfilmentGroup:
-    """Move a shipment forward (to pick → picking → packed → shipped → delivered); never back.
-
-    Shipping with carrier and parcels, and cancelling, are the store admin's (a later capability); this is the
-    one step rule they build on. `at` backdates the move (the demo's history); delivery starts the return window.
-    """
-    at = at or timezone.now()
-    with transaction.atomic():
-        [group] = lock_rows(FulfilmentGroup.objects.filter(pk=group.pk))
-        if status not in FULFILMENT_NEXT.get(group.status, set()):
-            raise ValidationError(_("A shipment that is %(current)s cannot become %(next)s.") % {
-                "current": group.get_status_display(), "next": FulfilmentGroup.Status(status).label})
-        group.status = status
-        fields = ["status", "updated_at"]
-        if status == FulfilmentGroup.Status.SHIPPED:
-            group.shipped_at, fields = at, [*fields, "shipped_at"]
-        if status == FulfilmentGroup.Status.DELIVERED:
-            group.delivered_at, fields = at, [*fields, "delivered_at"]
-        group.save(update_fields=fields)
-        if status == FulfilmentGroup.Status.SHIPPED:
-            stock_ship(items=_group_items(group), actor=actor, order=group.order)
-        audit_record(action="fulfilment.moved", actor=actor, target=group, changes={"status": status})
-    return group
-
-
-def _group_items(group: FulfilmentGroup) -> list[tuple[int, int, int]]:
-    """(location id, stock record id, units) of every line the group ships."""
-    return [(group.warehouse_id, record_id, units) for record_id, units in
-            group.lines.values_list("line__stockrecord_id", "quantity")]
 
 
 PROFILE_IMAGE_MAX_BYTES = 2 * 1024 * 1024

@@ -148,7 +148,9 @@ def variant_rows(*, entry: SupplierProduct) -> list[dict]:
     records = {sr.product_id: sr for sr in StockRecord.objects.filter(
         product__in=variants, partner_id=entry.supplier.partner_id)}
     stock = {}
-    for ws in WarehouseStock.objects.filter(stockrecord__in=records.values()).select_related("warehouse"):
+    # the supplier's own warehouses only: resellers' shop floors holding its SKUs are theirs to count
+    for ws in WarehouseStock.objects.filter(stockrecord__in=records.values(),
+                                            warehouse__supplier_id=entry.supplier_id).select_related("warehouse"):
         stock.setdefault(ws.stockrecord_id, {})[ws.warehouse.code] = ws.on_hand
     attributes = attribute_texts(ProductAttributeValue.objects.filter(product__in=variants))
     rows = []

@@ -24,4 +24,7 @@ urlpatterns = [
     path("warehouses/<int:pk>/", views.WarehouseDetailView.as_view(), name="warehouse-detail"),
     path("team/", views.MemberListView.as_view(), name="member-list"),
     path("returns/", include("storefront.returns.supplier_urls")),
+    path("stocktakes/", include("inventory.stocktake.supplier_urls")),
+    path("fulfilment/", include("storefront.fulfilment.supplier_urls")),
+    path("stock/", include("inventory.supplier_urls")),
 ]

@@ -32,8 +32,12 @@ class SupplierPortalMixin(PortalViewMixin):
         ("supplier:product-list", _("Products")),
         ("supplier:product-create", _("New product")),
         ("supplier:warehouse-list", _("Warehouses")),
+        ("supplier:stock", _("Stock")),
+        ("supplier:stocktake-list", _("Stocktakes")),
         ("supplier:member-list", _("Team")),
         ("supplier:return-list", _("Returns")),
+        ("supplier:fulfilment-list", _("To ship")),
+        ("supplier:wave-list", _("Pick waves")),
     ]
 
 

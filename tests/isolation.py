@@ -95,6 +95,39 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
         foreign=lambda: _pk(_return_request("harbor-online")),
         methods=("get", "post"),
     ),
+    # A physical shop's in-shop sale receipt: its staff open it; another shop's receipt is a 404.
+    "storeadmin:pos-receipt": PortalTarget(
+        actor="shopstaff@demo.test",
+        own=lambda: _instore_sale("sunrise-nanjing-road"),
+        foreign=lambda: _instore_sale("maple-pudong"),
+    ),
+    # A supplier opens (and records the arrival of) returns of its goods; another supplier's is a 404.
+    "supplier:return-detail": PortalTarget(
+        actor="supplier@demo.test",
+        own=lambda: _pk(_supplier_return_request("green-leaf-tea")),
+        foreign=lambda: _pk(_supplier_return_request("golden-grain")),
+        methods=("get", "post"),
+    ),
+    # A count of a store's own stock location: its staff count it (GET), post counts, approve, cancel (POST);
+    # another store's count is a 404. Likewise a supplier's warehouse counts in the supplier portal.
+    **{
+        f"storeadmin:stocktake-{name}": PortalTarget(
+            actor="shopstaff@demo.test",
+            own=lambda: _pk(_stocktake(store="sunrise-nanjing-road")),
+            foreign=lambda: _pk(_stocktake(store="harbor-online")),
+            methods=("get", "post"),
+        )
+        for name in ("detail", "variance", "cancel")
+    },
+    **{
+        f"supplier:stocktake-{name}": PortalTarget(
+            actor="supplier@demo.test",
+            own=lambda: _pk(_stocktake(supplier="green-leaf-tea")),
+            foreign=lambda: _pk(_stocktake(supplier="golden-grain")),
+            methods=("get", "post"),
+        )
+        for name in ("detail", "variance", "cancel")
+    },
     # The shopper's return pages of an order (/s/orders/<number>/return/ and .../returns/): another shopper's
     # order is a 404.
     **{
@@ -113,6 +146,31 @@ PORTAL_TARGETS: dict[str, PortalTarget] = {
         own=lambda: {"store_slug": "sunrise-online", "entry_pk": _store_entry("sunrise-online").pk},
         foreign=lambda: {"store_slug": "sunrise-online",
                          "entry_pk": _store_entry("harbor-online", not_in="sunrise-online").pk},
+    ),
+    # Stock rows and transfers (/store/stock/..., /supplier/stock/...): staff of one shop, a supplier's team.
+    "storeadmin:stock-detail": PortalTarget(
+        actor="shopstaff@demo.test",
+        own=lambda: _pk(_stock_row(store__slug="sunrise-nanjing-road")),
+        foreign=lambda: _pk(_stock_row(store__slug="harbor-online")),
+        methods=("get", "post"),
+    ),
+    "supplier:stock-detail": PortalTarget(
+        actor="supplier@demo.test",
+        own=lambda: _pk(_stock_row(supplier__slug="green-leaf-tea")),
+        foreign=lambda: _pk(_stock_row(supplier__slug="golden-grain")),
+        methods=("get", "post"),
+    ),
+    "storeadmin:transfer-detail": PortalTarget(
+        actor="shopstaff@demo.test",
+        own=lambda: _pk(_transfer(store__slug="sunrise-nanjing-road")),
+        foreign=lambda: _pk(_transfer(store__slug="harbor-online")),
+        methods=("get", "post"),
+    ),
+    "supplier:transfer-detail": PortalTarget(
+        actor="supplier@demo.test",
+        own=lambda: _pk(_transfer(supplier__slug="green-leaf-tea")),
+        foreign=lambda: _pk(_transfer(supplier__slug="golden-grain")),
+        methods=("get", "post"),
     ),
 }
 
@@ -186,6 +244,58 @@ def _return_request(store_slug: str):
     return request
 
 
+def _instore_sale(store_slug: str) -> dict:
+    """The order number of an in-shop sale of the shop (rung up here, cash, when it has none)."""
+    from decimal import Decimal
+
+    from distributor.selectors import sellable_listings as listed
+    from inventory.selectors import store_locations
+    from storefront.instore.models import InStoreSale
+    from storefront.instore.services import instore_sale_create
+    from supplier.models import WarehouseStock
+
+    store = Store.objects.get(slug=store_slug)
+    existing = InStoreSale.objects.filter(store=store).order_by("pk").first()
+    if existing is None:
+        free = WarehouseStock.objects.filter(warehouse__in=store_locations(store=store),
+                                             stockrecord__in=listed(store=store).values("stockrecord"))
+        row = next(row for row in free.order_by("pk") if row.available > 0)
+        existing = instore_sale_create(store=store, items=[(row.stockrecord_id, 1)], payment_method="cash",
+                                       tendered=Decimal("100000.00"), actor=None)
+    return {"number": existing.order.number}
+
+
+def _supplier_return_request(supplier_slug: str):
+    """A return request whose lines are all the supplier's (made here, without the service's checks, when none)."""
+    from oscar.core.loading import get_model
+
+    from storefront.returns.models import ReturnLine, ReturnRequest
+
+    existing = (ReturnRequest.objects.filter(lines__line__supplier__slug=supplier_slug)
+                .exclude(lines__line__supplier__in=Supplier.objects.exclude(slug=supplier_slug)).order_by("pk").first())
+    if existing:
+        return existing
+    line = get_model("order", "Line").objects.filter(supplier__slug=supplier_slug).order_by("pk").first()
+    request = ReturnRequest.objects.create(order=line.order, email=line.order.email, note="isolation sweep")
+    ReturnLine.objects.create(request=request, line=line, quantity=1)
+    return request
+
+
+def _stocktake(*, store: str = "", supplier: str = ""):
+    """A count of the store's first own location or the supplier's first warehouse (started here when none)."""
+    from django.contrib.auth import get_user_model
+
+    from inventory.stocktake.models import Stocktake
+    from inventory.stocktake.services import stocktake_start
+
+    locations = Warehouse.objects.filter(store__slug=store) if store else Warehouse.objects.filter(
+        supplier__slug=supplier)
+    location = locations.filter(stock__isnull=False).order_by("pk").first()
+    existing = Stocktake.objects.filter(location=location).order_by("pk").first()
+    return existing or stocktake_start(location=location, actor=get_user_model().objects.get(
+        email="operator@demo.test"))
+
+
 def _order_of(email: str) -> dict:
     """An order placed by this user (placed here, in Sunrise Online, when there is none)."""
     from django.contrib.auth import get_user_model
@@ -210,6 +320,33 @@ def _import_job(supplier_slug: str) -> ImportJob:
     return ImportJob.objects.get_or_create(supplier=supplier, filename="catalogue.csv",
                                            defaults={"staged_name": "gone.csv", "status": ImportJob.Status.DONE,
                                                      "report": {"products": 0}})[0]
+
+
+def _stock_row(**location):
+    """A stock row of the first location matching `location` (e.g. store__slug=..., supplier__slug=...)."""
+    from supplier.models import WarehouseStock
+
+    return WarehouseStock.objects.filter(**{f"warehouse__{key}": value for key, value in location.items()}) \
+        .order_by("pk").first()
+
+
+def _transfer(**location):
+    """A transfer in transit between two locations of one holder (a second location is made when needed),
+    written directly (the sweep only needs the row)."""
+    from django.utils import timezone
+
+    from inventory.models import Transfer
+
+    [(lookup, slug)] = location.items()
+    field = lookup.removesuffix("__slug")
+    holder = (Store if field == "store" else Supplier).objects.get(slug=slug)
+    places = list(Warehouse.objects.filter(**location).order_by("pk")[:2])
+    if len(places) < 2:
+        places.append(Warehouse.objects.get_or_create(code="isolation-back", **{field: holder},
+                                                      defaults={"name": "Back room"})[0])
+    existing = Transfer.objects.filter(from_location=places[0], to_location=places[1]).order_by("pk").first()
+    return existing or Transfer.objects.create(from_location=places[0], to_location=places[1],
+                                               dispatched_at=timezone.now(), note="isolation sweep")
 
 
 # Operator back-office URLs: every party user is kept out (sent to sign in, never shown data).
@@ -330,3 +467,56 @@ PORTAL_TARGETS["storefront:order"] = PortalTarget(
     own=lambda: _order_of("shopper@demo.test"),
     foreign=lambda: _order_of("multi@demo.test"),
 )
+
+
+# Fulfilment (storefront.fulfilment): a group, parcel or wave of a location the actor does not ship is a 404, in
+# the store admin portal (a store's own locations) and the supplier portal (its warehouses) alike.
+def _fulfilment_group(*, supplier: str = "", store: str = ""):
+    from storefront.models import FulfilmentGroup
+
+    where = {"warehouse__supplier__slug": supplier} if supplier else {"warehouse__store__slug": store}
+    existing = FulfilmentGroup.objects.filter(status=FulfilmentGroup.Status.PENDING, **where).order_by("pk").first()
+    if existing is not None:
+        return existing
+    from tests.payment_helpers import order_in
+
+    order = order_in(store or "sunrise-online")
+    return FulfilmentGroup.objects.filter(order=order, **where).get()
+
+
+def _fulfilment_parcel(**where):
+    from storefront.fulfilment.models import Parcel
+    from storefront.fulfilment.services import fulfilment_group_move
+
+    key = {"group__warehouse__supplier__slug": where["supplier"]} if where.get("supplier") else {
+        "group__warehouse__store__slug": where["store"]}
+    existing = Parcel.objects.filter(**key).order_by("pk").first()
+    if existing is not None:
+        return existing
+    group = _fulfilment_group(**where)
+    fulfilment_group_move(group=group, status="shipped", actor=None)
+    return Parcel.objects.filter(group=group).get()
+
+
+def _fulfilment_wave(**where):
+    from storefront.fulfilment.models import Wave
+    from storefront.fulfilment.services import wave_create
+
+    key = {"location__supplier__slug": where["supplier"]} if where.get("supplier") else {
+        "location__store__slug": where["store"]}
+    return Wave.objects.filter(**key).order_by("pk").first() or wave_create(groups=[_fulfilment_group(**where)],
+                                                                           actor=None)
+
+
+for _ns, _actor, _own, _foreign in (
+    ("storeadmin", "shopstaff@demo.test", {"store": "sunrise-nanjing-road"}, {"store": "harbor-online"}),
+    ("supplier", "supplier@demo.test", {"supplier": "green-leaf-tea"}, {"supplier": "golden-grain"}),
+):
+    for _name, _find, _methods in (("fulfilment-detail", _fulfilment_group, ("get", "post")),
+                                   ("fulfilment-ship", _fulfilment_group, ("get", "post")),
+                                   ("fulfilment-cancel", _fulfilment_group, ("get", "post")),
+                                   ("fulfilment-parcel", _fulfilment_parcel, ("get",)),
+                                   ("wave-detail", _fulfilment_wave, ("get", "post"))):
+        PORTAL_TARGETS[f"{_ns}:{_name}"] = PortalTarget(
+            actor=_actor, own=lambda find=_find, where=_own: _pk(find(**where)),
+            foreign=lambda find=_find, where=_foreign: _pk(find(**where)), methods=_methods)

@@ -14,7 +14,8 @@ from oscar.core.loading import get_class, get_model
 from distributor.models import PriceRule
 from distributor.promotions import selectors, services
 from distributor.promotions.services import PromotionError, PromotionInput, VoucherError
-from parties.models import Distributor, Store, Supplier
+from inventory.services import stock_receive
+from parties.models import Distributor, Store, Supplier, Warehouse
 from storefront.addresses import shipping_address_new
 from storefront.services import order_place
 from supplier import services as catalogue
@@ -289,6 +290,9 @@ def test_a_multi_store_order_splits_the_cost_between_distributor_and_platform(li
                                                                               harbor_store):
     coupon(sunrise, code="SUN10")
     promotion(None, selectors.KIND_PERCENTAGE, name="Marketplace 5%", percent=D("5"))
+    # Harbor keeps its own stock (independent mode): it sells only what its stock room holds
+    stockroom = Warehouse.objects.get(store=harbor_store)
+    stock_receive(location=stockroom, items=[(record("LST-a").pk, 5)], actor=None, reason="delivery")
     basket = basket_of((online, "LST-a", 1), (harbor_store, "LST-a", 1))
     services.basket_voucher_add(basket=basket, code="SUN10", user=basket.owner)
     order = place(basket)
@@ -444,6 +448,9 @@ def test_the_demo_promotions_load_once_and_sunrise10_works(listed, sunrise, onli
     assert owners == [None, "harbor-goods", "sunrise-retail"]
     ConditionalOffer.objects.update(status=ConditionalOffer.SUSPENDED)
     ConditionalOffer.objects.filter(vouchers__code="SUNRISE10").update(status=ConditionalOffer.OPEN)
+    # Harbor keeps its own stock (independent mode): it sells only what its stock room holds
+    stockroom = Warehouse.objects.get(store=harbor_store)
+    stock_receive(location=stockroom, items=[(record("LST-a").pk, 5)], actor=None, reason="delivery")
     basket = basket_of((online, "LST-a", 1), (harbor_store, "LST-a", 1))
     services.basket_voucher_add(basket=basket, code="sunrise10", user=basket.owner)
     assert priced(basket) == {("sunrise-online", "LST-a"): D("2.00"), ("harbor-online", "LST-a"): D("0.00")}

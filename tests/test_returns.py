@@ -215,10 +215,11 @@ def test_photos_must_be_at_most_five_images_of_5_mb(order, media):
 # --- deciding -----------------------------------------------------------------------------------------------------
 
 
-def test_approving_refunds_exactly_the_lines_through_the_payment(order, django_capture_on_commit_callbacks):
+def test_approving_a_refund_only_request_refunds_exactly_the_lines_through_the_payment(
+        order, django_capture_on_commit_callbacks):
     from payments.selectors import order_payment
 
-    request = ask(order, {"LST-a": 2})
+    request = ask(order, {"LST-a": 2}, kind=ReturnRequest.Kind.REFUND)
     with django_capture_on_commit_callbacks(execute=True):
         decided = services.return_request_decide(request=request, approve=True, note="",
                                                  actor=user("storeadmin@demo.test"))
@@ -240,7 +241,7 @@ def test_units_refunded_one_by_one_add_up_to_the_line_price(order):
     a = line(order, "LST-a")
     type(a).objects.filter(pk=a.pk).update(line_price_incl_tax=D("35.00"))  # a discount: 17.50 a unit
     for _ in range(2):
-        request = ask(order, {"LST-a": 1})
+        request = ask(order, {"LST-a": 1}, kind=ReturnRequest.Kind.REFUND)
         services.return_request_decide(request=request, approve=True, actor=user("storeadmin@demo.test"))
         assert ReturnRequest.objects.get(pk=request.pk).refund_amount == D("17.50")
     assert order_payment(order=order).amount_refunded == D("35.00")
@@ -266,7 +267,7 @@ def test_a_failed_refund_leaves_the_request_undecided_and_says_why(order, monkey
         raise PaymentError("The payment provider is unreachable; try again later.")
 
     monkeypatch.setattr(services, "payment_refund", refuse)
-    request = ask(order, {"LST-a": 1})
+    request = ask(order, {"LST-a": 1}, kind=ReturnRequest.Kind.REFUND)
     client = client_for("storeadmin@demo.test")
     page = shown(client.post(reverse("storeadmin:return-detail", args=[request.pk]),
                              {"decision": "approve", "note": ""}))
@@ -297,11 +298,13 @@ def test_the_store_admin_lists_filters_and_decides_on_its_page(order):
     assert order.number not in shown(client.get(reverse("storeadmin:return-list") + "?status=refunded"))
     url = reverse("storeadmin:return-detail", args=[request.pk])
     page = shown(client.get(url))
-    assert re.search(r"Approve and refund \S*20\.00<", page) and "Listing tea (50 g)" in page
+    # a return: approving it waits for the goods; their arrival refunds (tests/test_returns_received.py)
+    assert re.search(r"Approve \(refund \S*20\.00 when the goods arrive\)<", page) and "Listing tea (50 g)" in page
     assert "Give a reason for the rejection" in shown(client.post(url, {"decision": "reject", "note": ""}))
     response = client.post(url, {"decision": "approve", "note": "Sorry about that."})
     assert response.status_code == 302
-    assert "Refunded" in shown(client.get(url))
+    page = shown(client.get(url))
+    assert "Approved" in page and "Goods arrived?" in page and "Record arrival and refund" in page
 
 
 def test_another_stores_admin_gets_404(order):

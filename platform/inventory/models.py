@@ -59,3 +59,49 @@ class StockAlert(models.Model):
         ordering = ["-raised_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["stock"], condition=models.Q(cleared_at__isnull=True),
                                                name="mp_stock_alert_one_open")]
+
+
+class Transfer(models.Model):
+    """Units moved from one location to another of the same owner: dispatched (in transit) → received."""
+
+    class Status(models.TextChoices):
+        DISPATCHED = "dispatched", _("In transit")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    from_location = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="transfers_out",
+                                      verbose_name=_("from"))
+    to_location = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="transfers_in",
+                                    verbose_name=_("to"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DISPATCHED)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    dispatched_at = models.DateTimeField(_("dispatched at"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock transfer")
+        ordering = ["-dispatched_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~models.Q(from_location=models.F("to_location")),
+                                              name="mp_transfer_two_locations")]
+
+    def __str__(self) -> str:
+        return f"T-{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"T-{self.pk}"
+
+
+class TransferLine(models.Model):
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    stockrecord = models.ForeignKey("partner.StockRecord", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("units"))
+
+    class Meta:
+        verbose_name = _("transfer line")
+        constraints = [models.UniqueConstraint(fields=["transfer", "stockrecord"], name="mp_transfer_line_unique"),
+                       models.CheckConstraint(condition=models.Q(quantity__gte=1), name="mp_transfer_line_positive")]

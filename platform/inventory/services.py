@@ -11,15 +11,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from inventory.models import MovementKind, StockAlert, StockMovement
+from audit.services import audit_record
+from inventory.bulk_sql import update_from_values
+from inventory.models import MovementKind, StockAlert, StockMovement, Transfer, TransferLine
 from inventory.selectors import pool_q
 from parties.locking import lock_rows
 from parties.models import Store, Warehouse
+from parties.scoping import Scope, scoped
 from supplier.models import WarehouseStock
 
 StockRecord = get_model("partner", "StockRecord")
@@ -101,10 +104,11 @@ def stock_moves_apply(*, moves: list[Move], actor=None, order=None, at=None) -> 
     movements = StockMovement.objects.bulk_create([
         StockMovement(stock=move.stock, kind=move.kind, on_hand_delta=move.on_hand, allocated_delta=move.allocated,
                       on_hand_after=move.stock.on_hand, actor=actor if getattr(actor, "pk", None) else None,
-                      reason=move.reason[:255], reference=move.reference[:64], order=order, at=at)
+                      reason=str(move.reason)[:255], reference=str(move.reference)[:64], order=order, at=at)
         for move in moves])
     rows = {id(move.stock): move.stock for move in moves}
-    WarehouseStock.objects.bulk_update(list(rows.values()), ["on_hand", "allocated"], batch_size=500)
+    update_from_values(model=WarehouseStock, assignments={"on_hand": "v.value1", "allocated": "v.value2"},
+                       rows=[(row.pk, row.on_hand, row.allocated) for row in rows.values()])
     _record_totals_add(moves)
     _alerts_update(rows=list(rows.values()), before=before, at=at)
     return movements
@@ -122,12 +126,9 @@ def _record_totals_add(moves: list[Move]) -> None:
         in_stock[move.stock.stockrecord_id] += move.on_hand
         allocated[move.stock.stockrecord_id] += move.allocated
     changed = sorted(pk for pk in in_stock if in_stock[pk] or allocated[pk])
-    for start in range(0, len(changed), 500):
-        batch = changed[start:start + 500]
-        StockRecord.objects.filter(pk__in=batch).update(
-            num_in_stock=F("num_in_stock") + Case(*[When(pk=pk, then=in_stock[pk]) for pk in batch], default=0),
-            num_allocated=Case(When(num_allocated__isnull=True, then=0), default=F("num_allocated"))
-            + Case(*[When(pk=pk, then=allocated[pk]) for pk in batch], default=0))
+    update_from_values(model=StockRecord, assignments={"num_in_stock": "COALESCE(num_in_stock, 0) + v.value1",
+                                                       "num_allocated": "COALESCE(num_allocated, 0) + v.value2"},
+                       rows=[(pk, in_stock[pk], allocated[pk]) for pk in changed])
 
 
 def _alerts_update(*, rows: list[WarehouseStock], before: dict, at) -> None:
@@ -148,6 +149,18 @@ def _alerts_update(*, rows: list[WarehouseStock], before: dict, at) -> None:
         StockAlert.objects.filter(stock__in=[alert.stock for alert in raised], cleared_at__isnull=True).update(
             cleared_at=at)
         StockAlert.objects.bulk_create(raised)
+        for alert in raised:
+            _alert_raised(alert)
+
+
+def _alert_raised(alert: StockAlert) -> None:
+    """The one place a new low-stock alert passes through: the audit record now, the live push later.
+
+    The notifications issue hooks its outbox write here (same transaction as the movement that raised it).
+    """
+    audit_record(action="stock.alert_raised", target=alert.stock,
+                 changes={"sku": alert.stock.stockrecord.partner_sku, "location": alert.stock.warehouse.code,
+                          "available": alert.available, "threshold": alert.threshold})
 
 
 def stock_threshold_set(*, stock: WarehouseStock, threshold: int | None, actor=None) -> WarehouseStock:
@@ -160,8 +173,11 @@ def stock_threshold_set(*, stock: WarehouseStock, threshold: int | None, actor=N
         row.save(update_fields=["low_stock_threshold"])
         StockAlert.objects.filter(stock=row, cleared_at__isnull=True).update(cleared_at=timezone.now())
         if threshold is not None and row.available <= threshold:
-            StockAlert.objects.create(stock=row, threshold=threshold, available=row.available,
-                                      raised_at=timezone.now())
+            _alert_raised(StockAlert.objects.create(stock=row, threshold=threshold, available=row.available,
+                                                    raised_at=timezone.now()))
+        audit_record(action="stock.threshold_set", actor=actor, target=row,
+                     changes={"sku": row.stockrecord.partner_sku, "location": row.warehouse.code,
+                              "threshold": threshold})
     return row
 
 
@@ -256,3 +272,145 @@ def stock_opening_record(*, rows: list[WarehouseStock], actor=None, reason: str)
         StockMovement(stock=row, kind=MovementKind.RECEIVE, on_hand_delta=row.on_hand, on_hand_after=row.on_hand,
                       actor=actor if getattr(actor, "pk", None) else None, reason=reason, at=at)
         for row in rows if row.on_hand])
+
+
+def stock_row_receive(*, stock: WarehouseStock, units: int, actor, reason: str) -> StockMovement:
+    """Units of one stock row's SKU arrive at its location (a delivery, a found box)."""
+    if units is None or units < 1:
+        raise ValidationError(_("Receive at least one unit."))
+    with transaction.atomic():
+        [movement] = stock_receive(location=stock.warehouse, items=[(stock.stockrecord_id, units)], actor=actor,
+                                   reason=reason.strip())
+        audit_record(action="stock.received", actor=actor, target=stock,
+                     changes={"sku": stock.stockrecord.partner_sku, "location": stock.warehouse.code,
+                              "units": units, "reason": reason.strip()})
+    return movement
+
+
+def stock_adjust(*, stock: WarehouseStock, counted: int, actor, reason: str) -> StockMovement | None:
+    """Set a stock row's units on hand to a counted number (one ADJUST movement); a reason is required.
+
+    Counting fewer units than orders hold is allowed (the shelf is what it is): the row then shows more
+    allocated than on hand until the orders are re-sourced or released.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the stock is adjusted."))
+    if counted is None or counted < 0:
+        raise ValidationError(_("Stock cannot be negative."))
+    with transaction.atomic():
+        movements = stock_levels_set(location=stock.warehouse, levels={stock.stockrecord_id: counted}, actor=actor,
+                                     reason=reason)
+        before = counted - movements[0].on_hand_delta if movements else counted
+        audit_record(action="stock.adjusted", actor=actor, target=stock,
+                     changes={"sku": stock.stockrecord.partner_sku, "location": stock.warehouse.code,
+                              "on_hand": [before, counted], "reason": reason})
+    return movements[0] if movements else None
+
+
+# --- transfers ----------------------------------------------------------------------------------------------
+
+def _reaches(scope: Scope | None, location: Warehouse) -> bool:
+    return scope is None or scoped(Warehouse.objects.filter(pk=location.pk), scope=scope).exists()
+
+
+def transfer_dispatch(*, source: Warehouse, destination: Warehouse, items: list[tuple[int, int]], actor,
+                      note: str = "", scope: Scope | None = None) -> Transfer:
+    """Send free units (on hand minus allocated) of SKUs from `source` to `destination`: TRANSFER_OUT now,
+    TRANSFER_IN when the destination receives them. items are (stock record id, units).
+
+    Refused, with nothing written: the same location, a location of another owner, no items, zero or negative
+    units, more than is free at the source, a source `scope` (the acting user's) cannot reach.
+    """
+    if source.pk == destination.pk:
+        raise ValidationError(_("Choose two different locations: stock cannot be transferred to where it is."))
+    if source.owner_key != destination.owner_key:
+        raise ValidationError(_("%(destination)s belongs to another owner: stock moves only between locations of "
+                                "the same owner.") % {"destination": destination})
+    if not _reaches(scope, source):
+        raise ValidationError(_("You cannot send stock from %(source)s.") % {"source": source})
+    wanted: dict[int, int] = defaultdict(int)
+    for record_id, units in items:
+        if units is None or units < 1:
+            raise ValidationError(_("Transfer at least one unit of each item."))
+        wanted[int(record_id)] += units
+    if not wanted:
+        raise ValidationError(_("Choose at least one item to transfer."))
+    note = (note or "").strip()
+    with transaction.atomic():
+        rows = stock_rows_lock(pairs={(source.pk, record_id) for record_id in wanted})
+        missing = sorted(record_id for record_id in wanted if (source.pk, record_id) not in rows)
+        if missing:
+            skus = StockRecord.objects.filter(pk__in=missing).values_list("partner_sku", flat=True)
+            raise ValidationError(_("%(source)s holds no %(skus)s.") % {"source": source, "skus": ", ".join(skus)})
+        now = timezone.now()
+        transfer = Transfer.objects.create(from_location=source, to_location=destination, note=note[:255],
+                                           created_by=actor if getattr(actor, "pk", None) else None,
+                                           dispatched_at=now)
+        reason = note or _("Transfer to %(destination)s") % {"destination": destination.code}
+        stock_moves_apply(moves=[Move(stock=rows[(source.pk, record_id)], kind=MovementKind.TRANSFER_OUT,
+                                      on_hand=-units, reason=reason, reference=transfer.reference)
+                                 for record_id, units in sorted(wanted.items())], actor=actor, at=now)
+        TransferLine.objects.bulk_create([TransferLine(transfer=transfer, stockrecord_id=record_id, quantity=units)
+                                          for record_id, units in sorted(wanted.items())])
+        audit_record(action="stock.transfer_dispatched", actor=actor, target=transfer,
+                     changes={"from": source.code, "to": destination.code,
+                              "items": {str(record_id): units for record_id, units in sorted(wanted.items())}})
+    return transfer
+
+
+def _transfer_lock(transfer: Transfer) -> Transfer:
+    [locked] = lock_rows(Transfer.objects.filter(pk=transfer.pk).select_related("from_location", "to_location"))
+    if locked.status != Transfer.Status.DISPATCHED:
+        raise ValidationError(_("Transfer %(ref)s is already %(status)s: nothing changed.")
+                              % {"ref": locked.reference, "status": locked.get_status_display().lower()})
+    return locked
+
+
+def _transfer_land(transfer: Transfer, location: Warehouse, *, actor, reason: str, at) -> None:
+    lines = list(transfer.lines.order_by("stockrecord_id"))
+    rows = stock_rows_lock(pairs={(location.pk, line.stockrecord_id) for line in lines}, create=True)
+    stock_moves_apply(moves=[Move(stock=rows[(location.pk, line.stockrecord_id)], kind=MovementKind.TRANSFER_IN,
+                                  on_hand=line.quantity, reason=reason, reference=transfer.reference)
+                             for line in lines], actor=actor, at=at)
+
+
+def transfer_receive(*, transfer: Transfer, actor, scope: Scope | None = None) -> Transfer:
+    """The destination takes the units in: TRANSFER_IN there (its stock rows are made when missing).
+
+    The transfer row is locked, so a second receive (a double tap, two people) is refused, not counted twice.
+    """
+    with transaction.atomic():
+        locked = _transfer_lock(transfer)
+        if not _reaches(scope, locked.to_location):
+            raise ValidationError(_("Only %(destination)s can receive this transfer.")
+                                  % {"destination": locked.to_location})
+        now = timezone.now()
+        _transfer_land(locked, locked.to_location, actor=actor, at=now,
+                       reason=_("Transfer from %(source)s") % {"source": locked.from_location.code})
+        locked.status = Transfer.Status.RECEIVED
+        locked.received_by = actor if getattr(actor, "pk", None) else None
+        locked.received_at = now
+        locked.save(update_fields=["status", "received_by", "received_at"])
+        audit_record(action="stock.transfer_received", actor=actor, target=locked,
+                     changes={"from": locked.from_location.code, "to": locked.to_location.code})
+    transfer.status, transfer.received_by, transfer.received_at = locked.status, locked.received_by, locked.received_at
+    return locked
+
+
+def transfer_cancel(*, transfer: Transfer, actor, scope: Scope | None = None) -> Transfer:
+    """Call back a transfer still in transit: its units go back on hand at the source (TRANSFER_IN there)."""
+    with transaction.atomic():
+        locked = _transfer_lock(transfer)
+        if not _reaches(scope, locked.from_location):
+            raise ValidationError(_("Only %(source)s can cancel this transfer.") % {"source": locked.from_location})
+        now = timezone.now()
+        _transfer_land(locked, locked.from_location, actor=actor, at=now, reason=_("Transfer cancelled"))
+        locked.status = Transfer.Status.CANCELLED
+        locked.received_by = actor if getattr(actor, "pk", None) else None
+        locked.received_at = now
+        locked.save(update_fields=["status", "received_by", "received_at"])
+        audit_record(action="stock.transfer_cancelled", actor=actor, target=locked,
+                     changes={"from": locked.from_location.code, "to": locked.to_location.code})
+    transfer.status = locked.status
+    return locked

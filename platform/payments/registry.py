@@ -20,6 +20,7 @@ class PaymentMethod:
     code: str = ""
     label = ""
     instructions = ""
+    in_shop = False  # taken at a physical shop's till (`payments.services.payment_record_in_shop`), never online
 
     def is_enabled(self) -> bool:
         return True
@@ -95,6 +96,31 @@ class StripePayment(PaymentMethod):
                          "requires_action": Refund.Status.PENDING}.get(result.status, Refund.Status.FAILED)
 
 
+class InShopPayment(PaymentMethod):
+    """Money taken at a physical shop's till when the sale is rung up: recorded paid at once, no gateway.
+
+    Never offered to shoppers online. Its refunds are recorded as done: the shop gives the money back by hand
+    (cash) or on its own card terminal.
+    """
+
+    in_shop = True
+
+    def refund(self, refund) -> None:
+        from payments.models import Refund
+
+        refund.status = Refund.Status.SUCCEEDED
+
+
+class InShopCash(InShopPayment):
+    code = "instore_cash"
+    label = _("Cash in the shop")
+
+
+class InShopCard(InShopPayment):
+    code = "instore_card"
+    label = _("Card on the shop's terminal")
+
+
 def stripe_client():
     import stripe
 
@@ -121,11 +147,13 @@ def register(method: PaymentMethod) -> None:
 
 register(OfflinePayment())
 register(StripePayment())
+register(InShopCash())
+register(InShopCard())
 
 
 def available_methods() -> list[PaymentMethod]:
-    """The methods a shopper may choose now, offline first."""
-    return [method for method in _METHODS.values() if method.is_enabled()]
+    """The methods a shopper may choose now, offline first (the shops' till methods are not among them)."""
+    return [method for method in _METHODS.values() if method.is_enabled() and not method.in_shop]
 
 
 def all_methods() -> list[PaymentMethod]:
@@ -134,13 +162,22 @@ def all_methods() -> list[PaymentMethod]:
 
 
 def get_method(code: str) -> PaymentMethod:
+    """A method a shopper may choose (an in-shop method is unknown here: it is taken at a till only)."""
     method = _METHODS.get(code)
-    if method is None:
+    if method is None or method.in_shop:
         raise PaymentError(gettext("Unknown payment method “%(code)s”. Choose one of the methods offered.")
                            % {"code": code})
     if not method.is_enabled():
         raise PaymentError(gettext("%(method)s is not available right now. Choose another payment method.")
                            % {"method": method.label})
+    return method
+
+
+def in_shop_method(code: str) -> PaymentMethod:
+    """A method a physical shop takes at its till ("instore_cash", "instore_card"); raises PaymentError."""
+    method = _METHODS.get(code)
+    if method is None or not method.in_shop:
+        raise PaymentError(gettext("Choose cash or card as the payment taken in the shop."))
     return method
 
 

@@ -29,7 +29,7 @@ from parties.selectors import stores_led_by
 from payments.errors import PaymentError, WebhookSignatureInvalid
 from payments.models import Payment, Refund, StripeEvent
 from payments.money import from_minor, quantize, to_minor
-from payments.registry import OfflinePayment, get_method, registered_method
+from payments.registry import OfflinePayment, get_method, in_shop_method, registered_method
 
 Order = get_model("order", "Order")
 
@@ -121,6 +121,28 @@ def payment_mark_paid(*, payment: Payment, actor) -> Payment:
         _record_paid(payment, order, actor=actor)
         audit_record(action="payment.mark_paid", actor=actor, target=payment,
                      changes={"order": order.number, "amount": str(payment.amount), "currency": payment.currency})
+    return payment
+
+
+# --- taken at a shop's till ---------------------------------------------------------------------------------------
+
+
+def payment_record_in_shop(*, order, method_code: str, actor) -> Payment:
+    """The shop took the order's total at its till (cash, or card on its own terminal): one payment, paid now,
+    and the order "Paid" like any other paid order (settlement reads it the same way). Raises PaymentError.
+
+    Called by the point of sale inside the sale's transaction, right after the order is written.
+    """
+    method = in_shop_method(method_code)
+    with transaction.atomic():
+        order = _lock_order(order)
+        _check_payable(order)
+        payment = Payment.objects.create(order=order, method=method.code, amount=quantize(order.total_incl_tax),
+                                         currency=order.currency)
+        _record_paid(payment, order, actor=actor)
+        audit_record(action="payment.in_shop", actor=actor, target=payment,
+                     changes={"order": order.number, "method": method.code, "amount": str(payment.amount),
+                              "currency": payment.currency})
     return payment
 
 

@@ -45,6 +45,11 @@ class ReturnRequest(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     refund_amount = models.DecimalField(_("refund amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # The goods of an approved return arrived: each line restocked or written off, then the refund went out.
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("received by"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_note = models.TextField(_("inspection note"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     class Meta:
@@ -63,14 +68,29 @@ class ReturnRequest(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.REQUESTED
 
+    @property
+    def awaits_goods(self) -> bool:
+        """Approved, and the goods are on their way back: receiving them triggers the refund."""
+        return self.status == self.Status.APPROVED and self.kind == self.Kind.RETURN and self.received_at is None
+
+
+class Outcome(models.TextChoices):
+    """What the inspection on arrival decided for a returned line."""
+
+    RESTOCK = "restock", _("Restocked (sellable)")
+    WRITE_OFF = "write_off", _("Written off (damaged)")
+
 
 class ReturnLine(models.Model):
     """How many units of one order line the shopper sends back (or wants refunded)."""
+
+    Outcome = Outcome
 
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="return_lines",
                              verbose_name=_("order line"))
     quantity = models.PositiveIntegerField(_("quantity"))
+    outcome = models.CharField(_("on arrival"), max_length=16, choices=Outcome.choices, blank=True)
 
     class Meta:
         verbose_name = _("return line")

@@ -1,5 +1,7 @@
-"""After-sales commands: a shopper asks to return lines of a paid, delivered order; the store decides; approving
-refunds through the payment registry.
+"""After-sales commands: a shopper asks to return lines of a paid, delivered order; the store decides; the
+refund goes through the payment registry: at once for a refund-only request (the shopper keeps the goods), and
+for a return once the goods arrived and were inspected (`return_request_receive`: each line restocked or
+written off on the stock ledger, then refunded).
 
 Check → change → audit in one transaction; e-mails only after it commits. Everything a shopper can get wrong is
 refused with a message naming the item, before anything is written. Deciding locks the order's requests (in pk
@@ -17,13 +19,18 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from audit.services import audit_record
+from inventory.models import MovementKind
+from inventory.selectors import store_locations
+from inventory.services import Move, stock_moves_apply, stock_rows_lock
 from parties.locking import lock_rows
+from parties.models import Membership, Warehouse
 from parties.selectors import stores_led_by
 from payments.models import Payment
 from payments.selectors import order_payment
 from payments.services import payment_refund
+from storefront.models import FulfilmentGroup, FulfilmentLine
 from storefront.returns import emails
-from storefront.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
+from storefront.returns.models import Outcome, ReturnLine, ReturnPhoto, ReturnRequest
 from storefront.returns.selectors import requested_units, return_refund_amount, return_window_ends
 from storefront.returns.validators import validate_return_photos
 
@@ -31,8 +38,8 @@ Order = get_model("order", "Order")
 
 PAID_ORDER_STATUSES = ("Paid", "Completed")
 
-__all__ = ["return_request_create", "return_request_decide", "return_window_ends", "order_is_paid",
-           "may_decide"]
+__all__ = ["return_request_create", "return_request_decide", "return_request_receive", "return_window_ends",
+           "order_is_paid", "may_decide", "may_receive"]
 
 
 def order_is_paid(*, order) -> bool:
@@ -135,7 +142,8 @@ def return_request_create(*, order, lines: dict[int, int], kind: str, reason: st
 
 
 def return_request_decide(*, request: ReturnRequest, approve: bool, note: str = "", actor) -> ReturnRequest:
-    """Approve (refund the lines through the order's payment) or reject (with a note the shopper reads)."""
+    """Approve or reject (with a note the shopper reads). Approving a refund-only request refunds the lines
+    through the order's payment at once; approving a return waits for the goods (`return_request_receive`)."""
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError(_("Give a reason for the rejection; the shopper will see it."))
@@ -156,23 +164,173 @@ def return_request_decide(*, request: ReturnRequest, approve: bool, note: str = 
         current.decided_at = timezone.now()
         current.decision_note = note
         changes = {}
-        if approve:
-            payment = order_payment(order=current.order)
-            if payment is None:
-                raise ValidationError(_("Order %(number)s has no payment to refund.")
-                                      % {"number": current.order.number})
-            amount = return_refund_amount(request=current)
-            refund = payment_refund(payment=payment, amount=amount, actor=actor, key=f"return-{current.pk}",
-                                    reason=_("Return %(pk)s for order %(number)s")
-                                    % {"pk": current.pk, "number": current.order.number})
-            current.status = ReturnRequest.Status.REFUNDED
-            current.refund_amount = amount
-            changes = {"refund_amount": str(amount), "refund": getattr(refund, "pk", None)}
+        if approve and current.kind == ReturnRequest.Kind.RETURN:
+            _payment_of(current)  # an order without a payment could never be refunded: say so now
+            current.status = ReturnRequest.Status.APPROVED
+        elif approve:
+            changes = _refund(current, actor=actor)
         else:
             current.status = ReturnRequest.Status.REJECTED
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "refund_amount"])
         audit_record(action="return.approve" if approve else "return.reject", actor=actor, target=current,
                      changes={"status": [before, current.status], "note": note, **changes})
+        transaction.on_commit(partial(emails.send_decided, current.pk), robust=True)
+    return current
+
+
+def _payment_of(request: ReturnRequest):
+    payment = order_payment(order=request.order)
+    if payment is None:
+        raise ValidationError(_("Order %(number)s has no payment to refund.") % {"number": request.order.number})
+    return payment
+
+
+def _refund(current: ReturnRequest, *, actor) -> dict:
+    """Refund the request's lines through the order's payment (idempotent by the key "return-<pk>")."""
+    payment = _payment_of(current)
+    amount = return_refund_amount(request=current)
+    refund = payment_refund(payment=payment, amount=amount, actor=actor, key=f"return-{current.pk}",
+                            reason=_("Return %(pk)s for order %(number)s")
+                            % {"pk": current.pk, "number": current.order.number})
+    current.status = ReturnRequest.Status.REFUNDED
+    current.refund_amount = amount
+    return {"refund_amount": str(amount), "refund": getattr(refund, "pk", None)}
+
+
+def _shipping_lines(request: ReturnRequest) -> dict[int, list[FulfilmentLine]]:
+    """{order line id: the fulfilment lines that shipped it (not cancelled), in pk order}."""
+    found: dict[int, list[FulfilmentLine]] = {}
+    for item in (FulfilmentLine.objects.filter(line__return_lines__request=request)
+                 .exclude(group__status=FulfilmentGroup.Status.CANCELLED)
+                 .select_related("group__warehouse", "group__warehouse__store").order_by("pk")):
+        found.setdefault(item.line_id, []).append(item)
+    return found
+
+
+def may_receive(*, actor, request: ReturnRequest) -> bool:
+    """Operator staff; a member (any role) of every store the request's lines were sold in; or a member of the
+    supplier whose warehouses shipped every line of it."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_staff:
+        return True
+    store_ids = set(request.lines.values_list("line__store_id", flat=True))
+    if store_ids and None not in store_ids:
+        member_of = set(Membership.objects.filter(user=actor, store_id__in=store_ids)
+                        .values_list("store_id", flat=True))
+        if member_of == store_ids:
+            return True
+    shipping = _shipping_lines(request)
+    suppliers = {item.group.warehouse.supplier_id for items in shipping.values() for item in items}
+    every_line = set(request.lines.values_list("line_id", flat=True))
+    if len(suppliers) != 1 or None in suppliers or set(shipping) != every_line:
+        return False
+    return Membership.objects.filter(user=actor, supplier_id=suppliers.pop()).exists()
+
+
+def _usable(location: Warehouse) -> bool:
+    return getattr(location, "is_active", True) is not False
+
+
+def _back_to(location: Warehouse) -> Warehouse:
+    """Where returned units of a line shipped from `location` go: the same location, or, if it is gone, the first
+    location of the same owner (a supplier's warehouses; a distributor's stores' own stock)."""
+    if _usable(location):
+        return location
+    owner = location.owner_key
+    if owner[0] == "supplier":
+        candidates = Warehouse.objects.filter(supplier_id=owner[1])
+    else:
+        candidates = Warehouse.objects.filter(store__distributor_id=owner[1], store__supplier__isnull=True)
+    for candidate in candidates.order_by("pk"):
+        if _usable(candidate):
+            return candidate
+    raise ValidationError(_("No stock location of the owner of %(location)s is left to take the goods back.")
+                          % {"location": location.code})
+
+
+def _line_locations(item: ReturnLine, shipped: list[FulfilmentLine]) -> list[tuple[Warehouse, int]]:
+    """(location, units) the returned units of `item` go back to: the locations that shipped them, in order."""
+    if not shipped:  # never shipped from a location (e.g. sold over the counter): the store's own first location
+        location = store_locations(store=item.line.store).first() if item.line.store_id else None
+        if location is None:
+            raise ValidationError(_("No stock location is known for %(item)s.") % {"item": item.label})
+        return [(_back_to(location), item.quantity)]
+    split, left = [], item.quantity
+    for part in shipped:
+        units = min(left, part.quantity)
+        if units:
+            split.append((_back_to(part.group.warehouse), units))
+            left -= units
+    if left:
+        split[0] = (split[0][0], split[0][1] + left)
+    return split
+
+
+def return_request_receive(*, request: ReturnRequest, decisions: dict[int, str], note: str = "",
+                           actor) -> ReturnRequest:
+    """The goods of an approved return arrived: each line (`decisions`: {return line id: "restock" |
+    "write_off"}) goes back on the shelf it shipped from (a RETURN movement, on hand +units) or is written off as
+    damaged (a WRITE_OFF ledger row with the reason, stock unchanged); then the refund goes out. All or nothing:
+    a refused refund leaves the stock and the request as they were, and says why."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        lock_rows(Order.objects.filter(pk=request.order_id))
+        locked = {row.pk: row for row in lock_rows(ReturnRequest.objects.filter(order_id=request.order_id))}
+        current = locked.get(request.pk)
+        if current is None:
+            raise ValidationError(_("This return request no longer exists."))
+        if not may_receive(actor=actor, request=current):
+            raise ValidationError(_("Only the store that sold it or the supplier that shipped it can record a "
+                                    "return as received."))
+        if current.received_at is not None:
+            raise ValidationError(_("This return was already received on %(date)s.")
+                                  % {"date": _date(current.received_at)})
+        if current.status == ReturnRequest.Status.REQUESTED:
+            raise ValidationError(_("Approve this return request before recording the goods as received."))
+        if current.status != ReturnRequest.Status.APPROVED or current.kind != ReturnRequest.Kind.RETURN:
+            raise ValidationError(_("This return request is %(status)s; there are no goods to receive.")
+                                  % {"status": current.get_status_display().lower()})
+        items = list(current.lines.select_related("line", "line__store", "line__stockrecord").order_by("pk"))
+        known = {item.pk for item in items}
+        unknown = [key for key in decisions if key not in known]
+        if unknown:
+            raise ValidationError(_("That item is not part of this return."))
+        missing = [item.label for item in items if decisions.get(item.pk) not in Outcome.values]
+        if missing:
+            raise ValidationError(_("Choose restock or write off for %(items)s.") % {"items": ", ".join(missing)})
+        if note == "" and any(decisions[item.pk] == Outcome.WRITE_OFF for item in items):
+            note = _("Damaged on arrival")
+        shipped = _shipping_lines(current)
+        wanted: list[tuple[ReturnLine, Warehouse, int]] = []
+        for item in items:
+            split = _line_locations(item, shipped.get(item.line_id, []))
+            wanted.extend((item, location, units) for location, units in split)
+        rows = stock_rows_lock(pairs={(location.pk, item.line.stockrecord_id) for item, location, _units in wanted},
+                               create=True)
+        reference = current.order.number
+        label = _("Return %(pk)s") % {"pk": current.pk}
+        moves = []
+        for item, location, units in wanted:
+            row = rows[(location.pk, item.line.stockrecord_id)]
+            if decisions[item.pk] == Outcome.RESTOCK:
+                moves.append(Move(stock=row, kind=MovementKind.RETURN, on_hand=units, reference=reference,
+                                  reason=f"{label}: {note}" if note else label))
+            else:
+                moves.append(Move(stock=row, kind=MovementKind.WRITE_OFF, reference=reference,
+                                  reason=_("%(label)s: %(units)d written off: %(note)s")
+                                  % {"label": label, "units": units, "note": note}))
+        stock_moves_apply(moves=moves, actor=actor, order=current.order)
+        for item in items:
+            item.outcome = decisions[item.pk]
+        ReturnLine.objects.bulk_update(items, ["outcome"])
+        before = current.status
+        current.received_by, current.received_at, current.received_note = actor, timezone.now(), note
+        changes = _refund(current, actor=actor)
+        current.save(update_fields=["status", "refund_amount", "received_by", "received_at", "received_note"])
+        audit_record(action="return.receive", actor=actor, target=current,
+                     changes={"status": [before, current.status], "note": note,
+                              "lines": {str(item.pk): item.outcome for item in items}, **changes})
         transaction.on_commit(partial(emails.send_decided, current.pk), robust=True)
     return current
 

@@ -6,4 +6,5 @@ from storefront.returns import views
 
 urlpatterns = [
     path("", views.SupplierReturnListView.as_view(), name="return-list"),
+    path("<int:pk>/", views.SupplierReturnDetailView.as_view(), name="return-detail"),
 ]

@@ -11,7 +11,7 @@ from django.views.generic import ListView, TemplateView
 from storeadmin.views import StoreAdminPortalMixin
 from storefront.returns import selectors, services
 from storefront.returns.forms import DecisionForm, ReturnRequestForm
-from storefront.returns.models import ReturnRequest
+from storefront.returns.models import ReturnLine, ReturnRequest
 from storefront.selectors import shopper_order
 from supplier.views import SupplierPortalMixin
 
@@ -108,31 +108,64 @@ class StoreReturnListView(StoreAdminPortalMixin, StatusFilterMixin, ListView):
         return selectors.return_requests(scope=self.scope, status=self.status_filter())
 
 
-class StoreReturnDetailView(StoreAdminPortalMixin, TemplateView):
-    """One request of the store: lines, photos, the refund it is worth; approve, or reject with a note."""
+class ReceiveMixin:
+    """The "goods arrived" step of an approved return: per line restock or write off, a note, then the refund."""
 
-    template_name = "returns/store_detail.html"
+    receive_url_name = ""
 
     def get_object(self) -> ReturnRequest:
         if not hasattr(self, "object"):
             self.object = selectors.return_request_in_scope(scope=self.scope, pk=self.kwargs["pk"])
         return self.object
 
+    def receive_context(self, obj, **kwargs) -> dict:
+        return {
+            "return_request": obj,
+            "order": obj.order,
+            "can_receive": obj.awaits_goods and services.may_receive(actor=self.request.user, request=obj),
+            "receive_errors": kwargs.get("receive_errors", []),
+            "receive_choices": ReturnLine.Outcome.choices,
+            "refund_amount": obj.refund_amount if obj.refund_amount is not None
+            else selectors.return_refund_amount(request=obj),
+        }
+
+    def receive(self, request, obj):
+        decisions = {}
+        for item in obj.visible_lines:
+            value = request.POST.get(f"outcome_{item.pk}", "")
+            if value:
+                decisions[item.pk] = value
+        try:
+            services.return_request_receive(request=obj, decisions=decisions,
+                                            note=request.POST.get("received_note", ""), actor=request.user)
+        except ValidationError as error:
+            self.object = selectors.return_request_in_scope(scope=self.scope, pk=obj.pk)
+            return self.render_to_response(self.get_context_data(receive_errors=_errors(error)))
+        messages.success(request, _("Return received; the refund was sent to the shopper."))
+        return redirect(reverse(self.receive_url_name, args=[obj.pk]))
+
+
+class StoreReturnDetailView(StoreAdminPortalMixin, ReceiveMixin, TemplateView):
+    """One request of the store: lines, photos, the refund it is worth; approve, or reject with a note; once an
+    approved return arrives, restock or write off each line (which refunds)."""
+
+    template_name = "returns/store_detail.html"
+    receive_url_name = "storeadmin:return-detail"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.get_object()
+        context.update(self.receive_context(obj, **kwargs))
         context.update(
-            return_request=obj,
-            order=obj.order,
             form=kwargs.get("form") or DecisionForm(),
             can_decide=obj.is_open and services.may_decide(actor=self.request.user, request=obj),
-            refund_amount=obj.refund_amount if obj.refund_amount is not None
-            else selectors.return_refund_amount(request=obj),
         )
         return context
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
+        if request.POST.get("action") == "receive":
+            return self.receive(request, obj)
         form = DecisionForm(request.POST)
         decision = request.POST.get("decision")
         if decision not in ("approve", "reject"):
@@ -146,8 +179,12 @@ class StoreReturnDetailView(StoreAdminPortalMixin, TemplateView):
                 for message in _errors(error):
                     form.add_error(None, message)
             else:
-                messages.success(request, _("Refund sent to the shopper.") if approve
-                                 else _("Return request rejected; the shopper was told why."))
+                if not approve:
+                    messages.success(request, _("Return request rejected; the shopper was told why."))
+                elif obj.kind == ReturnRequest.Kind.RETURN:
+                    messages.success(request, _("Return approved; the refund goes out once the goods arrive."))
+                else:
+                    messages.success(request, _("Refund sent to the shopper."))
                 return redirect(reverse("storeadmin:return-detail", args=[obj.pk]))
         self.object = selectors.return_request_in_scope(scope=self.scope, pk=obj.pk)  # as it is now
         return self.render_to_response(self.get_context_data(form=form))
@@ -162,3 +199,18 @@ class SupplierReturnListView(SupplierPortalMixin, StatusFilterMixin, ListView):
 
     def get_queryset(self):
         return selectors.return_requests(scope=self.scope, status=self.status_filter())
+
+
+class SupplierReturnDetailView(SupplierPortalMixin, ReceiveMixin, TemplateView):
+    """One request with this supplier's lines; when its warehouses shipped the goods, it records their arrival."""
+
+    template_name = "returns/supplier_detail.html"
+    receive_url_name = "supplier:return-detail"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.receive_context(self.get_object(), **kwargs))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        return self.receive(request, self.get_object())

@@ -51,7 +51,8 @@ def current_catalogue(*, supplier: Supplier) -> list[CurrentProduct]:
         tags.setdefault(entry_id, []).append(code)
     stock: dict[int, dict[str, int]] = {}
     for record_id, code, on_hand in WarehouseStock.objects.filter(
-            stockrecord__partner_id=supplier.partner_id).values_list("stockrecord_id", "warehouse__code", "on_hand"):
+            stockrecord__partner_id=supplier.partner_id, warehouse__supplier=supplier).values_list(
+                "stockrecord_id", "warehouse__code", "on_hand"):
         stock.setdefault(record_id, {})[code] = on_hand
     attributes = selectors.attribute_texts(ProductAttributeValue.objects.filter(
         Q(product__supplier_entry__supplier=supplier) | Q(product__parent__supplier_entry__supplier=supplier)))

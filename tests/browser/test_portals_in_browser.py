@@ -60,7 +60,28 @@ def test_sign_in_lands_in_the_role_portal(site, page, email, portal_path, shows)
     assert not failures, f"failed requests while signing in as {email}: {failures}"
 
 
-@pytest.mark.parametrize("path", ["/store/", "/store/staff/"])
+def _store_admin_pages() -> list[str]:
+    """Every page of the store admin portal's menu: a page added to the menu is checked here too."""
+    from django.urls import reverse
+
+    from storeadmin.views import StoreAdminPortalMixin
+
+    return [reverse(name) for name, _label in StoreAdminPortalMixin.portal_nav]
+
+
+# Buttons, fields and choices smaller than this are hard to hit with a finger (Apple's and Google's guides).
+TOUCH_PX = 44
+
+SMALL_CONTROLS = """() => [...document.querySelectorAll(
+        'main button, main .btn, main select, main textarea, main input:not([type=hidden]), nav.portal-nav a')]
+    .filter(el => el.offsetParent !== null)
+    .map(el => ({what: el.outerHTML.slice(0, 80), box: el.getBoundingClientRect()}))
+    .filter(item => (item.what.includes('type="checkbox"') || item.what.includes('type="radio"'))
+                    ? item.box.height < 24 : item.box.height < TOUCH_PX)
+    .map(item => `${item.what} is ${Math.round(item.box.height)} px tall`)""".replace("TOUCH_PX", str(TOUCH_PX))
+
+
+@pytest.mark.parametrize("path", _store_admin_pages())
 def test_store_portal_fits_a_phone_without_horizontal_scroll(site, browser, path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True)
@@ -79,6 +100,8 @@ def test_store_portal_fits_a_phone_without_horizontal_scroll(site, browser, path
         assert widths["scroll"] <= widths["inner"], (
             f"{path} scrolls sideways on a 375 px phone: content is {widths['scroll']} px wide"
         )
+        small = phone.evaluate(SMALL_CONTROLS)
+        assert not small, f"{path} has controls too small for a finger: {small}"
     finally:
         context.close()
 

@@ -1,5 +1,6 @@
 """Forked oscar order creation: each line copies its store, listing, supplier and wholesale price."""
 
+from django.db import transaction
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
 from oscar.apps.order.utils import OrderDispatcher, OrderNumberGenerator  # noqa: F401  (oscar's, unchanged)
 
@@ -19,7 +20,16 @@ class OrderCreator(CoreOrderCreator):
                           supplier_id=getattr(getattr(stockrecord.partner, "supplier", None), "pk", None))
         return super().create_line_models(order, basket_line, fields)
 
+    def place_order(self, *args, **kwargs):
+        """Oscar's order, then each line's units allocated from its store's stock pool, in one transaction: a
+        sold-out line leaves no order behind, whoever calls this (our checkout or oscar's own code)."""
+        from storefront.services import order_allocate
+
+        with transaction.atomic():
+            order = super().place_order(*args, **kwargs)
+            order_allocate(order=order)
+        return order
+
     def update_stock_records(self, line):
         """Oscar allocates on its stock record here, with an unconditional `F() + qty` after an unlocked read
-        (it oversells). Our order_place allocates each line from its store's stock pool instead, once the lines
-        exist (`inventory.services.stock_allocate`), so there is nothing to do here."""
+        (it oversells). `place_order` allocates from the line's store pool instead, once all lines exist."""

@@ -69,10 +69,13 @@ class LineStoreMixin:
         found: dict[int, dict[int, object]] = {}
         for listing in sellable_listings_in(store_ids=list(records)).filter(stockrecord_id__in=wanted):
             found.setdefault(listing.store_id, {})[listing.stockrecord_id] = listing
+        from inventory.selectors import available_by_store
+
+        free = available_by_store(stores=stores.values(), stockrecord_ids=list(wanted))
         for store_id, store_records in records.items():
             strategy = self.for_store(stores[store_id])
             strategy.remember(store_records, found.get(store_id, {}))
-            strategy.prime_available(store_records)
+            strategy.know_available({pk: free.get((store_id, pk), 0) for pk in store_records})
 
 
 class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structured):
@@ -112,6 +115,10 @@ class StoreStrategy(LineStoreMixin, UseFirstStockRecord, StockRequired, Structur
         if missing:
             self._available.update(dict.fromkeys(missing, 0))
             self._available.update(available_in(store=self.store, stockrecord_ids=missing))
+
+    def know_available(self, units: dict[int, int]) -> None:
+        for pk, free in units.items():
+            self._available.setdefault(pk, free)
 
     def available_units(self, stockrecord) -> int:
         self.prime_available([stockrecord.pk])
