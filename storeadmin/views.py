@@ -6,22 +6,23 @@ from django.views.generic import ListView, TemplateView
 from parties.models import PartyKind
 from parties.selectors import member_list
 from portal.mixins import PortalViewMixin
+from storeadmin.selectors import store_today
 
 
 class StoreAdminPortalMixin(PortalViewMixin):
     portal_kind = PartyKind.STORE
     portal_title = _("Store admin")
-    portal_nav = [
+    portal_nav = [  # the day's work first: a phone shows the first few without scrolling the menu
         ("storeadmin:home", _("Today")),
-        ("storeadmin:member-list", _("Staff")),
-        ("storeadmin:delivery", _("Delivery and returns")),
-        ("storeadmin:storefront", _("Storefront")),
-        ("storeadmin:return-list", _("Returns")),
         ("storeadmin:fulfilment-list", _("To ship")),
         ("storeadmin:wave-list", _("Pick waves")),
+        ("storeadmin:pos", _("Point of sale")),
         ("storeadmin:stock", _("Stock")),
         ("storeadmin:stocktake-list", _("Stocktakes")),
-        ("storeadmin:pos", _("Point of sale")),
+        ("storeadmin:return-list", _("Returns")),
+        ("storeadmin:delivery", _("Delivery and returns")),
+        ("storeadmin:storefront", _("Storefront")),
+        ("storeadmin:member-list", _("Staff")),
     ]
 
 
@@ -31,6 +32,7 @@ class HomeView(StoreAdminPortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["store"] = self.membership.store
+        context["today"] = store_today(scope=self.scope, store=self.membership.store)
         return context
 
 

@@ -215,3 +215,21 @@ def test_shoppers_never_see_the_till_methods():
     assert "instore_cash" not in [m.code for m in available_methods()]
     with pytest.raises(PaymentError):
         get_method("instore_card")
+
+
+def test_the_today_page_counts_the_days_sales_and_what_runs_low(stocked, shop, floor, signed_in):
+    staff = signed_in("shopstaff@demo.test")
+
+    def today():
+        page = shown(staff.get(reverse("storeadmin:home")))
+        orders = re.search(r"(\d+) orders? today, ([\d.]+) in this store's items", page)
+        low = re.search(r"(\d+) items? running low", page)
+        return int(orders.group(1)), Decimal(orders.group(2)), int(low.group(1)), page
+
+    orders, sales, low, _page = today()
+    WarehouseStock.objects.filter(warehouse=floor, stockrecord=record("LST-a")).update(low_stock_threshold=4)
+    sell(shop, [("LST-a", 2)])  # 6 → 4 on the floor: down to the threshold, so an alert
+    after_orders, after_sales, after_low, page = today()
+    assert (after_orders, after_sales, after_low) == (orders + 1, sales + D("40.00"), low + 1)
+    assert "(1 sold in the shop)" in page
+    assert reverse("storeadmin:stock-alerts") in page and reverse("storeadmin:fulfilment-list") in page

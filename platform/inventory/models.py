@@ -70,9 +70,9 @@ class Transfer(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     from_location = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="transfers_out",
-                                      verbose_name=_("from"))
+                                      verbose_name=_("source location"))
     to_location = models.ForeignKey("mp_parties.Warehouse", on_delete=models.PROTECT, related_name="transfers_in",
-                                    verbose_name=_("to"))
+                                    verbose_name=_("destination location"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DISPATCHED)
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
