@@ -26,10 +26,19 @@ def _location_for(store: Store) -> Warehouse:
     return location
 
 
+STORES_WITH_OWN_STOCK = ["sunrise-nanjing-road", "maple-pudong", "harbor-online", "maple-kids"]
+
+
+def load_store_locations() -> None:
+    """The shops' floors and the independent stores' stock rooms (also without the catalogues)."""
+    for store in Store.objects.filter(slug__in=STORES_WITH_OWN_STOCK).order_by("pk"):
+        _location_for(store)
+
+
 def load_stock_locations() -> None:
+    """Stock for those locations: each of them holds SHOP_UNITS of every SKU its store lists."""
     operator = get_user_model().objects.filter(email="operator@demo.test").first()
-    stores = Store.objects.filter(slug__in=["sunrise-nanjing-road", "maple-pudong", "harbor-online", "maple-kids"])
-    for store in stores.order_by("pk"):
+    for store in Store.objects.filter(slug__in=STORES_WITH_OWN_STOCK).order_by("pk"):
         location = _location_for(store)
         if WarehouseStock.objects.filter(warehouse=location).exists():
             continue

@@ -206,8 +206,14 @@ def load_applications() -> None:
     load_onboarding_applications()
 
 
-DEMO_STEPS = [load_parties, load_plans, load_applications, load_home_page, load_shipping_countries,
-              load_catalogue_basics, load_catalogues, load_distribution, load_promotions, load_shop_orders]
+def load_store_locations() -> None:
+    from inventory.demo import load_store_locations as load
+
+    load()
+
+
+DEMO_STEPS = [load_parties, load_store_locations, load_plans, load_applications, load_home_page,
+              load_shipping_countries, load_catalogue_basics, load_catalogues, load_distribution, load_promotions, load_shop_orders]
 # skipped by `load_demo(with_catalogue=False)`
 CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
 

@@ -141,6 +141,17 @@ def return_request_create(*, order, lines: dict[int, int], kind: str, reason: st
     return request
 
 
+def _lock_request(request: ReturnRequest) -> ReturnRequest:
+    """Lock the order first (as the payment and the request commands lock it), then its requests; the request as
+    it is now."""
+    lock_rows(Order.objects.filter(pk=request.order_id))
+    locked = {row.pk: row for row in lock_rows(ReturnRequest.objects.filter(order_id=request.order_id))}
+    current = locked.get(request.pk)
+    if current is None:
+        raise ValidationError(_("This return request no longer exists."))
+    return current
+
+
 def return_request_decide(*, request: ReturnRequest, approve: bool, note: str = "", actor) -> ReturnRequest:
     """Approve or reject (with a note the shopper reads). Approving a refund-only request refunds the lines
     through the order's payment at once; approving a return waits for the goods (`return_request_receive`)."""
@@ -148,12 +159,7 @@ def return_request_decide(*, request: ReturnRequest, approve: bool, note: str = 
     if not approve and not note:
         raise ValidationError(_("Give a reason for the rejection; the shopper will see it."))
     with transaction.atomic():
-        # the order first (as the payment and the request commands lock it), then its requests
-        lock_rows(Order.objects.filter(pk=request.order_id))
-        locked = {row.pk: row for row in lock_rows(ReturnRequest.objects.filter(order_id=request.order_id))}
-        current = locked.get(request.pk)
-        if current is None:
-            raise ValidationError(_("This return request no longer exists."))
+        current = _lock_request(request)
         if not may_decide(actor=actor, request=current):
             raise ValidationError(_("Only an owner or manager of the store can decide return requests."))
         if current.status != ReturnRequest.Status.REQUESTED:
@@ -275,11 +281,7 @@ def return_request_receive(*, request: ReturnRequest, decisions: dict[int, str],
     a refused refund leaves the stock and the request as they were, and says why."""
     note = (note or "").strip()
     with transaction.atomic():
-        lock_rows(Order.objects.filter(pk=request.order_id))
-        locked = {row.pk: row for row in lock_rows(ReturnRequest.objects.filter(order_id=request.order_id))}
-        current = locked.get(request.pk)
-        if current is None:
-            raise ValidationError(_("This return request no longer exists."))
+        current = _lock_request(request)
         if not may_receive(actor=actor, request=current):
             raise ValidationError(_("Only the store that sold it or the supplier that shipped it can record a "
                                     "return as received."))
