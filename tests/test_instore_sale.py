@@ -85,6 +85,11 @@ def test_a_cash_sale_is_a_paid_order_drawn_from_the_floor(stocked, shop, floor):
         ("LST-a", -2, order.number), ("LST-b", -1, order.number)]
     assert all(m.stock.warehouse == floor for m in sales)
     assert on_floor(floor, "LST-a") == 4 and on_floor(floor, "LST-b") == 2
+    # handed over at the till: nothing promised, nothing left to ship
+    assert not StockMovement.objects.filter(order=order).exclude(kind=MovementKind.SALE).exists()
+    assert not order.fulfilment_groups.exists()
+    assert list(WarehouseStock.objects.filter(warehouse=floor, stockrecord__partner_sku__in=["LST-a", "LST-b"])
+                .values_list("allocated", flat=True)) == [0, 0]
 
 
 def test_a_card_sale_needs_no_cash_and_keeps_the_terminal_reference(stocked, shop):

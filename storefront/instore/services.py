@@ -181,7 +181,7 @@ def instore_sale_create(*, store: Store, items: list[tuple[int, int]], payment_m
         order = OrderCreator().place_order(
             basket=basket, total=prices.Price(currency=currency, excl_tax=basket.total_excl_tax, incl_tax=total),
             shipping_method=NoShippingRequired(), shipping_charge=zero, user=None,
-            order_number=f"{ORDER_PREFIX}{100000 + basket.pk}")
+            order_number=f"{ORDER_PREFIX}{100000 + basket.pk}", allocate=False)  # the SALE moves below take the units
         basket.submit()
         OrderShipping.objects.create(order=order, store=store, charge=ZERO, items_total=total)
         payment = payment_record_in_shop(order=order, method_code=METHOD_CODES[method], actor=actor)

@@ -20,14 +20,18 @@ class OrderCreator(CoreOrderCreator):
                           supplier_id=getattr(getattr(stockrecord.partner, "supplier", None), "pk", None))
         return super().create_line_models(order, basket_line, fields)
 
-    def place_order(self, *args, **kwargs):
+    def place_order(self, *args, allocate: bool = True, **kwargs):
         """Oscar's order, then each line's units allocated from its store's stock pool, in one transaction: a
-        sold-out line leaves no order behind, whoever calls this (our checkout or oscar's own code)."""
+        sold-out line leaves no order behind, whoever calls this (our checkout or oscar's own code).
+
+        `allocate=False` is for a sale handed over at once (the shop's till), which takes its units off the
+        shelf itself: nothing is promised and nothing is left to ship."""
         from storefront.services import order_allocate
 
         with transaction.atomic():
             order = super().place_order(*args, **kwargs)
-            order_allocate(order=order)
+            if allocate:
+                order_allocate(order=order)
         return order
 
     def update_stock_records(self, line):
