@@ -3,6 +3,7 @@ several parcels with carrier and tracking number, cancels it before shipping; st
 shopper's order page shows each step and every parcel; nobody reaches another party's groups or parcels."""
 
 import re
+from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -194,7 +195,8 @@ def test_cancel_after_a_parcel_is_refused(group):
     assert stock(group, "LST-a") == (4, 1)
 
 
-def test_a_paid_order_is_refunded_once_every_group_is_cancelled(listed, online, dealer, sunrise, shop):
+def test_a_paid_order_gets_each_cancelled_shipment_back_and_the_rest_once_all_are(listed, online, dealer, sunrise,
+                                                                                    shop):
     """6 × LST-a: 5 from the supplier's hz, 1 from the Nanjing Road floor (shared stock) → two groups."""
     list_in(dealer, sunrise, [shop], ["LST-a"], PriceRule.SUGGESTED)
     floor = Warehouse.objects.get(store=shop, code="floor")
@@ -205,9 +207,12 @@ def test_a_paid_order_is_refunded_once_every_group_is_cancelled(listed, online, 
     groups = {g.warehouse.code: g for g in FulfilmentGroup.objects.filter(order=order)}
     assert set(groups) == {"hz", "floor"} and groups["floor"].supplier is None
 
+    hz_units = groups["hz"].lines.get().quantity
     services.fulfilment_group_cancel(group=groups["hz"], reason="Damaged stock", actor=user("supplier@demo.test"))
     order.refresh_from_db()
-    assert order.status == "Paid" and order_payment(order=order).status == Payment.Status.PAID
+    payment = order_payment(order=order)
+    assert order.status == "Paid" and payment.status == Payment.Status.PARTIALLY_REFUNDED
+    assert payment.amount_refunded == D("20.00") * hz_units  # LST-a at 20.00 each; the floor's units still ship
 
     services.fulfilment_group_cancel(group=groups["floor"], reason="Damaged stock", actor=user("distributor@demo.test"))
     order.refresh_from_db()
@@ -215,6 +220,31 @@ def test_a_paid_order_is_refunded_once_every_group_is_cancelled(listed, online, 
     assert order.status == "Cancelled"
     assert payment.status == Payment.Status.REFUNDED and payment.amount_refunded == order.total_incl_tax
     assert stock(groups["floor"], "LST-a") == (3, 0)
+
+
+def test_cancelling_all_of_one_stores_shipment_refunds_its_delivery_charge_too(listed, online, dealer, sunrise, shop):
+    """One order, two stores: Sunrise Online's LST-a ships from the supplier's hz, the Nanjing Road shop's from its
+    own floor. Cancelling the shop's shipment refunds its item and its delivery charge; Online's still ships."""
+    from storefront.models import ShippingRule
+
+    list_in(dealer, sunrise, [shop], ["LST-a"], PriceRule.SUGGESTED)
+    floor = Warehouse.objects.get(store=shop, code="floor")
+    stock_receive(location=floor, items=[(record("LST-a").pk, 2)], actor=None, reason="test")
+    ShippingRule.objects.update_or_create(store=shop, defaults={"flat_rate": D("6.00"), "free_over": None})
+    ShippingRule.objects.filter(store=online).delete()
+    shopper = user("shopper@demo.test")
+    basket = basket_in(online, ("LST-a", 1), owner=shopper)
+    basket.add_product(record("LST-a").product, quantity=1, store=shop)
+    order = place(basket, online, user=shopper)
+    pay(order)
+    groups = {g.warehouse.code: g for g in FulfilmentGroup.objects.filter(order=order)}
+    assert set(groups) == {"hz", "floor"}
+
+    services.fulfilment_group_cancel(group=groups["floor"], reason="Shop closed", actor=user("distributor@demo.test"))
+    order.refresh_from_db()
+    payment = order_payment(order=order)
+    assert order.status == "Paid" and payment.amount_refunded == D("26.00")  # 20.00 + the shop's 6.00 delivery
+    assert stock(groups["floor"], "LST-a") == (2, 0)
 
 
 # --- pages ----------------------------------------------------------------------------------------------------------

@@ -213,7 +213,8 @@ def load_store_locations() -> None:
 
 
 DEMO_STEPS = [load_parties, load_store_locations, load_plans, load_applications, load_home_page,
-              load_shipping_countries, load_catalogue_basics, load_catalogues, load_distribution, load_promotions, load_shop_orders]
+              load_shipping_countries, load_catalogue_basics, load_catalogues, load_distribution, load_promotions,
+              load_shop_orders]
 # skipped by `load_demo(with_catalogue=False)`
 CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
 

@@ -7,6 +7,8 @@ the payment commands lock the order too), then the group, then its stock rows (`
 through `lock_rows` in pk order.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -17,8 +19,9 @@ from oscar.core.loading import get_model
 from audit.services import audit_record
 from inventory.services import stock_release, stock_ship
 from parties.locking import lock_rows
+from parties.money import CENT
 from storefront.fulfilment.models import Parcel, ParcelLine, Wave, WaveGroup
-from storefront.models import FulfilmentGroup
+from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping
 
 Order = get_model("order", "Order")
 Status = FulfilmentGroup.Status
@@ -178,8 +181,9 @@ def _refuse_move(group: FulfilmentGroup, status: str):
 def fulfilment_group_cancel(*, group: FulfilmentGroup, reason: str, actor) -> FulfilmentGroup:
     """Cancel a group before any of it shipped: its allocation goes back to stock.
 
-    When every group of the order is cancelled the order is "Cancelled" and, if it was paid, what is left of
-    its payment is refunded (`payment_refund`, keyed by the order, so a retry never refunds twice).
+    A paid order that keeps other shipments gets this one's value back (`cancelled_group_value`, refund keyed by
+    the group). When every group of the order is cancelled the order is "Cancelled" and, if it was paid, what is
+    left of its payment is refunded (keyed by the order, so a retry never refunds twice).
     """
     from payments.models import Payment
     from payments.selectors import order_payment
@@ -206,6 +210,8 @@ def fulfilment_group_cancel(*, group: FulfilmentGroup, reason: str, actor) -> Fu
         audit_record(action="fulfilment.cancelled", actor=actor, target=group,
                      changes={"status": [before, Status.CANCELLED], "reason": reason})
         statuses = set(FulfilmentGroup.objects.filter(order=order).values_list("status", flat=True))
+        if statuses != {Status.CANCELLED}:
+            _refund_cancelled_group(order=order, group=group, reason=reason, actor=actor)
         if statuses == {Status.CANCELLED}:
             payment = order_payment(order=order)
             order_before = order.status
@@ -222,6 +228,41 @@ def fulfilment_group_cancel(*, group: FulfilmentGroup, reason: str, actor) -> Fu
                 "status": [order_before, order.status], "reason": reason,
                 "refund": str(refund.amount) if refund is not None else None})
     return group
+
+
+def cancelled_group_value(*, order, group: FulfilmentGroup) -> Decimal:
+    """What the shopper paid for the units of `group`: each line's price after discounts shared out per unit
+    (counted after the units of the same line in groups cancelled before, so the cents add up to the line), plus
+    a store's delivery charge once none of that store's units will ship."""
+    from storefront.returns.selectors import units_price
+
+    others = FulfilmentLine.objects.filter(group__order=order, group__status=Status.CANCELLED).exclude(group=group)
+    before = dict(others.values("line_id").annotate(units=Sum("quantity")).values_list("line_id", "units"))
+    value = Decimal("0.00")
+    for item in group.lines.select_related("line"):
+        done = before.get(item.line_id, 0)
+        value += units_price(item.line, done + item.quantity) - units_price(item.line, done)
+    still_shipping = set(FulfilmentLine.objects.filter(group__order=order).exclude(group__status=Status.CANCELLED)
+                         .values_list("line__store_id", flat=True))
+    for charge in OrderShipping.objects.filter(order=order, store_id__in=group.lines.values("line__store_id")):
+        if charge.store_id not in still_shipping:
+            value += charge.charge
+    return value.quantize(CENT)
+
+
+def _refund_cancelled_group(*, order, group: FulfilmentGroup, reason: str, actor) -> None:
+    """A paid order keeps other shipments: refund what this one was worth (once, keyed by the group)."""
+    from payments.models import Payment
+    from payments.selectors import order_payment
+    from payments.services import payment_refund
+
+    payment = order_payment(order=order)
+    if payment is None or payment.status not in (Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED):
+        return
+    amount = min(cancelled_group_value(order=order, group=group), payment.refundable)
+    if amount > 0:
+        payment_refund(payment=payment, amount=amount, actor=actor, key=f"group-cancel-{group.pk}",
+                       reason=_("Shipment %(ref)s cancelled: %(reason)s") % {"ref": _ref(group), "reason": reason})
 
 
 def wave_create(*, groups, actor) -> Wave:

@@ -87,7 +87,7 @@ def returnable_lines(*, order) -> list[ReturnableLine]:
                            window_ends=return_window_ends(line=line)) for line in lines]
 
 
-def _units_price(line, units: int) -> Decimal:
+def units_price(line, units: int) -> Decimal:
     """What `units` of `line` cost after discounts, incl. tax: the line price shared out per unit, to the cent."""
     if units >= line.quantity:
         return line.line_price_incl_tax
@@ -107,7 +107,7 @@ def return_refund_amount(*, request: ReturnRequest) -> Decimal:
     total = Decimal("0.00")
     for item in request.lines.select_related("line"):
         before = refunded.get(item.line_id, 0)
-        total += _units_price(item.line, before + item.quantity) - _units_price(item.line, before)
+        total += units_price(item.line, before + item.quantity) - units_price(item.line, before)
     return total.quantize(CENT)
 
 
