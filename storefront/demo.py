@@ -117,9 +117,9 @@ def _progress(*, order, placed_at, now, rng, operator) -> None:
     """What happened next: most orders paid, most paid ones shipped and delivered, a few returned."""
     from payments.selectors import order_payment
     from payments.services import payment_mark_paid
+    from storefront.fulfilment.services import fulfilment_group_move
     from storefront.returns.models import ReturnRequest
     from storefront.returns.services import return_request_create, return_request_decide, return_request_receive
-    from storefront.services import fulfilment_group_move
 
     age = now - placed_at
     if rng.random() > 0.8 or age < timedelta(hours=2):

@@ -26,11 +26,6 @@ from parties.models import Store, Warehouse
 from parties.money import CENT
 from storefront.allocation import SoldOut, product_title
 from storefront.emails import send_order_confirmation
-from storefront.fulfilment.services import (  # noqa: F401 (re-export)
-    FULFILMENT_NEXT,
-    _group_items,
-    fulfilment_group_move,
-)
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule, StoreProfile
 from storefront.shipping import StoreRules
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from audit.services import audit_record
+from audit.services import audit_record, saved_user
 from inventory.services import stock_levels_set, stock_opening_record
 from onboarding.selectors import effective_plan, plan_has_product_room
 from parties.locking import lock_rows
@@ -90,7 +90,7 @@ def snapshot_diff(before: dict | None, after: dict) -> list[dict]:
 
 
 def _record(entry: SupplierProduct, action: str, *, actor, reason: str = "", changes=None) -> None:
-    ReviewEvent.objects.create(entry=entry, action=action, actor=actor if getattr(actor, "pk", None) else None,
+    ReviewEvent.objects.create(entry=entry, action=action, actor=saved_user(actor),
                                reason=reason, changes=changes or [])
     audit_record(action=f"product.{action}", actor=actor, target=entry.product,
                  changes={"reason": reason, "changes": changes or [], "state": entry.state})

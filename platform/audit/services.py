@@ -7,6 +7,11 @@ from audit.context import current_request
 from audit.models import AuditEvent
 
 
+def saved_user(actor):
+    """The user to store as who did something: None for no one, an anonymous visitor or an unsaved user."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def audit_record(
     *,
     action: str,
@@ -19,8 +24,8 @@ def audit_record(
     if actor is None and facts is not None and getattr(facts.user, "is_authenticated", False):
         actor = facts.user
     event = AuditEvent(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label or (actor.get_username() if getattr(actor, "pk", None) else ""),
+        actor=saved_user(actor),
+        actor_label=actor_label or (actor.get_username() if saved_user(actor) else ""),
         action=action,
         changes=changes or {},
     )

@@ -187,30 +187,17 @@ def transfer_destinations(*, source):
 
 
 def available_by_store(*, stores, stockrecord_ids) -> dict[tuple[int, int], int]:
-    """Free units per (store id, SKU) for several stores at once, in one query (a basket of several stores).
-
-    The rows of every pool involved are read once and summed per store by the same rule as `pool_q`.
-    """
+    """Free units per (store id, SKU) for several stores at once, in one query (a basket of several stores):
+    one sum per store, each over its own pool (`pool_q`)."""
     stores = list(stores)
     if not stores:
         return {}
     condition = Q()
     for store in stores:
         condition |= pool_q(store)
+    free_units = Greatest(F("on_hand") - F("allocated"), Value(0))
     rows = (WarehouseStock.objects.filter(condition, stockrecord_id__in=stockrecord_ids)
-            .values_list("stockrecord_id", "on_hand", "allocated", "warehouse__supplier_id", "warehouse__store_id",
-                         "warehouse__store__stock_mode", "warehouse__store__distributor_id",
-                         "warehouse__store__supplier_id"))
-    free: dict[tuple[int, int], int] = {}
-    for record_id, on_hand, allocated, supplier_id, store_id, mode, owner_distributor, owner_supplier in rows:
-        units = max(on_hand - allocated, 0)
-        for store in stores:
-            if store.stock_mode == Store.StockMode.INDEPENDENT:
-                counts = store_id == store.pk
-            else:
-                counts = supplier_id is not None or (
-                    mode == Store.StockMode.SHARED and owner_distributor == store.distributor_id
-                    and owner_supplier == store.supplier_id)
-            if counts:
-                free[(store.pk, record_id)] = free.get((store.pk, record_id), 0) + units
-    return free
+            .values("stockrecord_id")
+            .annotate(**{f"free_{store.pk}": Sum(free_units, filter=pool_q(store)) for store in stores}))
+    return {(store.pk, row["stockrecord_id"]): row[f"free_{store.pk}"]
+            for row in rows for store in stores if row[f"free_{store.pk}"] is not None}

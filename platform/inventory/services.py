@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from audit.services import audit_record
+from audit.services import audit_record, saved_user
 from inventory.bulk_sql import update_from_values
 from inventory.models import MovementKind, StockAlert, StockMovement, Transfer, TransferLine
 from inventory.selectors import pool_q
@@ -52,29 +52,43 @@ class SoldOut(ValidationError):
             "titles": ", ".join(titles)})
 
 
-def sku_title(stockrecord) -> str:
-    product = stockrecord.product
+def product_title(product) -> str:
+    """What the shopper calls it: "Listing tea (50 g)" for a variant, the title for anything else."""
     if product.parent_id and product.title:
         return f"{product.parent.title} ({product.title})"
     return product.get_title()
 
 
+def sku_title(stockrecord) -> str:
+    return product_title(stockrecord.product)
+
+
 def stock_rows_lock(*, pairs: Iterable[tuple[int, int]], create: bool = False) -> dict[tuple[int, int], WarehouseStock]:
-    """Lock the stock rows of (location id, stock record id) pairs; `create` first adds missing rows at zero."""
+    """Lock the stock rows of (location id, stock record id) pairs; `create` adds the missing ones at zero first.
+
+    Existing rows are locked first and only missing pairs are inserted, so a count or delivery of thousands of
+    SKUs already stocked there writes no extra rows.
+    """
     pairs = set(pairs)
     if not pairs:
         return {}
-    if create:
-        WarehouseStock.objects.bulk_create([WarehouseStock(warehouse_id=w, stockrecord_id=s) for w, s in pairs],
-                                           ignore_conflicts=True)
+    rows = _lock_pairs(pairs)
+    missing = pairs - set(rows)
+    if create and missing:
+        WarehouseStock.objects.bulk_create([WarehouseStock(warehouse_id=w, stockrecord_id=s) for w, s in missing],
+                                           ignore_conflicts=True)  # a concurrent creator may have won: fine
+        rows.update(_lock_pairs(missing))
+    return rows
+
+
+def _lock_pairs(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], WarehouseStock]:
     condition = Q()
     by_location: dict[int, set[int]] = defaultdict(set)
     for warehouse_id, record_id in pairs:
         by_location[warehouse_id].add(record_id)
     for warehouse_id, record_ids in by_location.items():
         condition |= Q(warehouse_id=warehouse_id, stockrecord_id__in=sorted(record_ids))
-    rows = lock_rows(WarehouseStock.objects.filter(condition))
-    return {(row.warehouse_id, row.stockrecord_id): row for row in rows}
+    return {(row.warehouse_id, row.stockrecord_id): row for row in lock_rows(WarehouseStock.objects.filter(condition))}
 
 
 def stock_moves_apply(*, moves: list[Move], actor=None, order=None, at=None) -> list[StockMovement]:
@@ -103,7 +117,7 @@ def stock_moves_apply(*, moves: list[Move], actor=None, order=None, at=None) -> 
         raise ValidationError(_("Stock unchanged: %(problems)s.") % {"problems": "; ".join(problems)})
     movements = StockMovement.objects.bulk_create([
         StockMovement(stock=move.stock, kind=move.kind, on_hand_delta=move.on_hand, allocated_delta=move.allocated,
-                      on_hand_after=move.stock.on_hand, actor=actor if getattr(actor, "pk", None) else None,
+                      on_hand_after=move.stock.on_hand, actor=saved_user(actor),
                       reason=str(move.reason)[:255], reference=str(move.reference)[:64], order=order, at=at)
         for move in moves])
     rows = {id(move.stock): move.stock for move in moves}
@@ -194,22 +208,29 @@ def _pool_priority(store: Store):
     return key
 
 
+def units_drawn(*, rows: list[WarehouseStock], quantity: int) -> tuple[list[tuple[WarehouseStock, int]], int]:
+    """Take `quantity` free units from locked rows in the order given: ([(row, units)], units still missing)."""
+    drawn, left = [], quantity
+    for row in rows:
+        if not left:
+            break
+        units = min(left, max(row.available, 0))
+        if units:
+            drawn.append((row, units))
+            left -= units
+    return drawn, left
+
+
 def stock_allocate(*, store: Store, stockrecord, quantity: int, order=None, actor=None) -> list[tuple[int, int]]:
     """Promise `quantity` units of one SKU to an order from the store's pool; [(location id, units)] drawn."""
     rows = lock_rows(WarehouseStock.objects.filter(pool_q(store), stockrecord_id=stockrecord.pk)
                      .select_related("warehouse"))
     rows.sort(key=_pool_priority(store))
-    moves, left = [], quantity
-    for row in rows:
-        units = min(left, max(row.available, 0))
-        if units:
-            moves.append(Move(stock=row, kind=MovementKind.ALLOCATE, allocated=units,
-                              reference=getattr(order, "number", "")))
-            left -= units
-        if not left:
-            break
+    drawn, left = units_drawn(rows=rows, quantity=quantity)
     if left:
         raise SoldOut([sku_title(stockrecord)])
+    moves = [Move(stock=row, kind=MovementKind.ALLOCATE, allocated=units, reference=getattr(order, "number", ""))
+             for row, units in drawn]
     stock_moves_apply(moves=moves, actor=actor, order=order)
     return [(move.stock.warehouse_id, move.allocated) for move in moves]
 
@@ -253,8 +274,9 @@ def stock_receive(*, location: Warehouse, items: list[tuple[int, int]], actor, r
 
 
 def stock_levels_set(*, location: Warehouse, levels: dict[int, int], actor, reason: str,
-                     reference: str = "") -> list[StockMovement]:
-    """Set units on hand of SKUs ({stock record id: units}) at a location: one adjustment per SKU that changes."""
+                     reference: str = "", at=None) -> list[StockMovement]:
+    """Set units on hand of SKUs ({stock record id: units}) at a location: one adjustment per SKU that changes
+    (a supplier's edit, an adjustment to a count, a stocktake's approval at `at`)."""
     if any(units < 0 for units in levels.values()):
         raise ValidationError(_("Stock cannot be negative."))
     with transaction.atomic():
@@ -262,7 +284,7 @@ def stock_levels_set(*, location: Warehouse, levels: dict[int, int], actor, reas
         moves = [Move(stock=rows[(location.pk, record_id)], kind=MovementKind.ADJUST,
                       on_hand=units - rows[(location.pk, record_id)].on_hand, reason=reason, reference=reference)
                  for record_id, units in levels.items() if units != rows[(location.pk, record_id)].on_hand]
-        return stock_moves_apply(moves=moves, actor=actor) if moves else []
+        return stock_moves_apply(moves=moves, actor=actor, at=at) if moves else []
 
 
 def stock_opening_record(*, rows: list[WarehouseStock], actor=None, reason: str) -> None:
@@ -270,7 +292,7 @@ def stock_opening_record(*, rows: list[WarehouseStock], actor=None, reason: str)
     at = timezone.now()
     StockMovement.objects.bulk_create([
         StockMovement(stock=row, kind=MovementKind.RECEIVE, on_hand_delta=row.on_hand, on_hand_after=row.on_hand,
-                      actor=actor if getattr(actor, "pk", None) else None, reason=reason, at=at)
+                      actor=saved_user(actor), reason=reason, at=at)
         for row in rows if row.on_hand])
 
 
@@ -345,7 +367,7 @@ def transfer_dispatch(*, source: Warehouse, destination: Warehouse, items: list[
             raise ValidationError(_("%(source)s holds no %(skus)s.") % {"source": source, "skus": ", ".join(skus)})
         now = timezone.now()
         transfer = Transfer.objects.create(from_location=source, to_location=destination, note=note[:255],
-                                           created_by=actor if getattr(actor, "pk", None) else None,
+                                           created_by=saved_user(actor),
                                            dispatched_at=now)
         reason = note or _("Transfer to %(destination)s") % {"destination": destination.code}
         stock_moves_apply(moves=[Move(stock=rows[(source.pk, record_id)], kind=MovementKind.TRANSFER_OUT,
@@ -389,7 +411,7 @@ def transfer_receive(*, transfer: Transfer, actor, scope: Scope | None = None) -
         _transfer_land(locked, locked.to_location, actor=actor, at=now,
                        reason=_("Transfer from %(source)s") % {"source": locked.from_location.code})
         locked.status = Transfer.Status.RECEIVED
-        locked.received_by = actor if getattr(actor, "pk", None) else None
+        locked.received_by = saved_user(actor)
         locked.received_at = now
         locked.save(update_fields=["status", "received_by", "received_at"])
         audit_record(action="stock.transfer_received", actor=actor, target=locked,
@@ -407,7 +429,7 @@ def transfer_cancel(*, transfer: Transfer, actor, scope: Scope | None = None) ->
         now = timezone.now()
         _transfer_land(locked, locked.from_location, actor=actor, at=now, reason=_("Transfer cancelled"))
         locked.status = Transfer.Status.CANCELLED
-        locked.received_by = actor if getattr(actor, "pk", None) else None
+        locked.received_by = saved_user(actor)
         locked.received_at = now
         locked.save(update_fields=["status", "received_by", "received_at"])
         audit_record(action="stock.transfer_cancelled", actor=actor, target=locked,

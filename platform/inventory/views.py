@@ -19,6 +19,7 @@ from inventory.forms import ACTION_FORMS
 from inventory.models import Transfer
 from parties.models import Warehouse
 from portal.links import safe_next
+from portal.mixins import bound_to_portal
 from storeadmin.views import StoreAdminPortalMixin
 from supplier.models import WarehouseStock
 from supplier.views import SupplierPortalMixin
@@ -339,14 +340,7 @@ class SupplierStock(SupplierPortalMixin):
         return None
 
 
-def _bind(portal, base):
-    return type(f"{portal.__name__}{base.__name__.removesuffix('Base')}View", (portal, base), {})
-
-
-VIEWS = {
-    portal.ns: {name: _bind(portal, base) for name, base in [
-        ("stock", StockListBase), ("stock-detail", StockDetailBase), ("stock-alerts", AlertListBase),
-        ("stock-reorder", ReorderBase), ("transfer-list", TransferListBase),
-        ("transfer-create", TransferCreateBase), ("transfer-detail", TransferDetailBase)]}
-    for portal in (StoreAdminStock, SupplierStock)
-}
+PAGES = {"stock": StockListBase, "stock-detail": StockDetailBase, "stock-alerts": AlertListBase,
+         "stock-reorder": ReorderBase, "transfer-list": TransferListBase, "transfer-create": TransferCreateBase,
+         "transfer-detail": TransferDetailBase}
+VIEWS = {portal.ns: bound_to_portal(portal, PAGES) for portal in (StoreAdminStock, SupplierStock)}

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from audit.services import audit_record
+from audit.services import audit_record, saved_user
 from parties.locking import lock_rows
 from parties.selectors import stores_led_by
 from payments.errors import PaymentError, WebhookSignatureInvalid
@@ -256,7 +256,7 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str, actor=None
         if not reason:
             raise PaymentError(_("Say why the money goes back."))
         refund = Refund(payment=payment, amount=amount, reason=reason[:255], key=key,
-                        created_by=actor if getattr(actor, "pk", None) else None)
+                        created_by=saved_user(actor))
         registered_method(payment.method).refund(refund)
         if refund.status == Refund.Status.FAILED:
             raise PaymentError(_("The payment provider could not refund this payment; nothing was recorded."))
@@ -344,7 +344,7 @@ def _received(order):
 
 def _record_paid(payment: Payment, order, *, actor) -> None:
     payment.status, payment.paid_at, payment.failure_reason = Payment.Status.PAID, timezone.now(), ""
-    payment.marked_paid_by = actor if getattr(actor, "pk", None) else None
+    payment.marked_paid_by = saved_user(actor)
     payment.save()
     Payment.objects.filter(order=order, status__in=OPEN).exclude(pk=payment.pk).update(
         status=Payment.Status.CANCELLED)

@@ -43,3 +43,11 @@ class PortalViewMixin(LoginRequiredMixin):
             party=self.membership.party,
         )
         return context
+
+
+def bound_to_portal(portal: type, views: dict[str, type], **attrs) -> dict[str, type]:
+    """The same pages served in another portal: each view class mixed with the portal's mixin (plus `attrs`, e.g.
+    the portal's URL namespace), keyed as given. One view per page serves the store admin and supplier portals."""
+    return {name: type(f"{portal.__name__}{view.__name__}", (portal, view),
+                       {"__module__": view.__module__, "__doc__": view.__doc__, **attrs})
+            for name, view in views.items()}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from audit.services import audit_record
+from audit.services import audit_record, saved_user
 from inventory.services import stock_release, stock_ship
 from parties.locking import lock_rows
 from parties.money import CENT
@@ -116,7 +116,7 @@ def _ship(*, group, carrier, tracking_number, quantities, actor, at, need_tracki
         if not wanted:
             raise ValidationError(_("Put at least one unit in the parcel."))
         parcel = Parcel.objects.create(group=group, carrier=carrier, tracking_number=tracking_number,
-                                       shipped_at=at, shipped_by=actor if getattr(actor, "pk", None) else None)
+                                       shipped_at=at, shipped_by=saved_user(actor))
         ParcelLine.objects.bulk_create([ParcelLine(parcel=parcel, fulfilment_line_id=line_id, quantity=units)
                                         for line_id, units in sorted(wanted.items())])
         stock_ship(items=[(group.warehouse_id, lines[line_id].line.stockrecord_id, units)
@@ -287,7 +287,7 @@ def wave_create(*, groups, actor) -> Wave:
             raise ValidationError(_("Some of the chosen orders are already in a wave being picked."))
         now = timezone.now()
         wave = Wave.objects.create(code=f"new-{now.timestamp()}", location=locked[0].warehouse,
-                                   created_by=actor if getattr(actor, "pk", None) else None)
+                                   created_by=saved_user(actor))
         wave.code = f"W{timezone.localtime(now):%y%m%d}-{wave.pk}"
         wave.save(update_fields=["code"])
         WaveGroup.objects.bulk_create([WaveGroup(wave=wave, group=group) for group in locked])
@@ -310,7 +310,7 @@ def wave_picked(*, wave: Wave, actor) -> Wave:
         FulfilmentGroup.objects.filter(pk__in=moving).update(status=Status.PACKED, updated_at=now)
         WaveGroup.objects.filter(wave=wave).update(open=False)
         wave.status, wave.picked_at = Wave.Status.PICKED, now
-        wave.picked_by = actor if getattr(actor, "pk", None) else None
+        wave.picked_by = saved_user(actor)
         wave.save(update_fields=["status", "picked_at", "picked_by"])
         audit_record(action="wave.picked", actor=actor, target=wave, changes={"packed": moving})
     return wave

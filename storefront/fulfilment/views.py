@@ -12,6 +12,7 @@ from django.views.generic import ListView, TemplateView
 
 from parties.models import LEADING_ROLES
 from parties.scoping import scoped
+from portal.mixins import bound_to_portal
 from storeadmin.views import StoreAdminPortalMixin
 from storefront.fulfilment import selectors, services
 from storefront.fulfilment.forms import CancelForm, ShipForm
@@ -275,11 +276,5 @@ VIEWS = {
 }
 
 
-def _portal_views(mixin, ns: str, prefix: str) -> dict[str, type]:
-    return {name: type(f"{prefix}{view.__name__}", (mixin, view), {"ns": ns, "__module__": __name__,
-                                                                    "__doc__": view.__doc__})
-            for name, view in VIEWS.items()}
-
-
-STORE_VIEWS = _portal_views(StoreAdminPortalMixin, "storeadmin", "Store")
-SUPPLIER_VIEWS = _portal_views(SupplierPortalMixin, "supplier", "Supplier")
+STORE_VIEWS = bound_to_portal(StoreAdminPortalMixin, VIEWS, ns="storeadmin")
+SUPPLIER_VIEWS = bound_to_portal(SupplierPortalMixin, VIEWS, ns="supplier")

@@ -21,11 +21,11 @@ from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core import prices
 from oscar.core.loading import get_class, get_model
 
-from audit.services import audit_record
+from audit.services import audit_record, saved_user
 from distributor.selectors import sellable_listings
 from inventory.models import MovementKind
 from inventory.selectors import store_locations
-from inventory.services import Move, sku_title, stock_moves_apply, stock_rows_lock
+from inventory.services import Move, sku_title, stock_moves_apply, stock_rows_lock, units_drawn
 from parties.models import Store
 from parties.money import CENT
 from payments.services import payment_record_in_shop
@@ -152,20 +152,14 @@ def instore_sale_create(*, store: Store, items: list[tuple[int, int]], payment_m
         draws: list[tuple[object, int]] = []  # (locked row, units) in location order
         short = []
         for line in lines:
-            left = line.quantity
-            free = sum(max(rows[(location.pk, line.stockrecord.pk)].available, 0) for location in locations
-                       if (location.pk, line.stockrecord.pk) in rows)
-            if free < line.quantity:
-                short.append(_("only %(free)d of %(item)s free in the shop") % {"free": free, "item": line.title})
+            shelves = [rows[(location.pk, line.stockrecord.pk)] for location in locations
+                       if (location.pk, line.stockrecord.pk) in rows]
+            drawn, left = units_drawn(rows=shelves, quantity=line.quantity)
+            if left:
+                short.append(_("only %(free)d of %(item)s free in the shop")
+                             % {"free": line.quantity - left, "item": line.title})
                 continue
-            for location in locations:
-                row = rows.get((location.pk, line.stockrecord.pk))
-                units = min(left, max(row.available, 0)) if row is not None else 0
-                if units:
-                    draws.append((row, units))
-                    left -= units
-                if not left:
-                    break
+            draws += drawn
         if short:
             raise ValidationError(_("Sale refused, stock unchanged: %(problems)s.")
                                   % {"problems": "; ".join(short)})
@@ -192,7 +186,7 @@ def instore_sale_create(*, store: Store, items: list[tuple[int, int]], payment_m
                           actor=actor, order=order)
         sale = InStoreSale.objects.create(order=order, store=store, payment=payment, method=method,
                                           tendered=tendered, change=change, terminal_reference=terminal_reference,
-                                          staff=actor if getattr(actor, "pk", None) else None)
+                                          staff=saved_user(actor))
         audit_record(action="instore.sale", actor=actor, target=order,
                      changes={"store": store.slug, "total": str(total), "method": method,
                               "tendered": str(tendered) if tendered is not None else None, "change": str(change),

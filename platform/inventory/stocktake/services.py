@@ -21,9 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
-from inventory.models import MovementKind
-from inventory.services import Move, stock_moves_apply, stock_rows_lock
+from audit.services import audit_record, saved_user
+from inventory.services import stock_levels_set, stock_rows_lock
 from inventory.stocktake.models import Stocktake, StocktakeEntry, StocktakeLine
 from parties.locking import lock_rows
 from parties.models import LEADING_ROLES, Membership, Warehouse
@@ -191,7 +190,7 @@ def stocktake_start(*, location: Warehouse, actor, skus: Iterable[str] = (), bin
                 % {"counts": ", ".join(sorted({Stocktake(pk=pk).code for _sku, pk in busy})),
                    "codes": _named({sku for sku, _pk in busy})})
         stocktake = Stocktake.objects.create(
-            location=location, started_by=actor if getattr(actor, "pk", None) else None, started_at=timezone.now(),
+            location=location, started_by=saved_user(actor), started_at=timezone.now(),
             description=_describe(codes, bin_prefix, len(locked)))
         StocktakeLine.objects.bulk_create(
             [StocktakeLine(stocktake=stocktake, stock=row, expected=row.on_hand)
@@ -239,7 +238,7 @@ def _enter(*, stocktake: Stocktake, items: list[tuple[str, int]], actor, kind: s
             line = lines[code]
             line.counted = quantity if kind == StocktakeEntry.Kind.SET else (line.counted or 0) + quantity
             entries.append(StocktakeEntry(line=line, kind=kind, quantity=quantity, at=now,
-                                          counted_by=actor if getattr(actor, "pk", None) else None))
+                                          counted_by=saved_user(actor)))
             results.append(CountResult(sku=line.stock.stockrecord.partner_sku, quantity=quantity, counted=0))
         changed = {line.pk: line for line in lines.values()}
         StocktakeLine.objects.bulk_update(list(changed.values()), ["counted"], batch_size=500)
@@ -269,22 +268,18 @@ def stocktake_approve(*, stocktake: Stocktake, actor, uncounted_zero: bool = Fal
             counts = {record_id: counted for record_id, counted in counts.items() if counted is not None}
         if not counts:
             raise ValidationError(_("Nothing was counted yet: enter counts, or tick “uncounted means zero”."))
-        location_id = current.location_id
-        rows = stock_rows_lock(pairs={(location_id, record_id) for record_id in counts})
-        moves = [Move(stock=row, kind=MovementKind.ADJUST, on_hand=counts[record_id] - row.on_hand, reason=REASON,
-                      reference=current.code)
-                 for (_location, record_id), row in sorted(rows.items()) if counts[record_id] != row.on_hand]
         now = timezone.now()
-        if moves:
-            stock_moves_apply(moves=moves, actor=actor, at=now)
+        movements = stock_levels_set(location=current.location, levels=counts, actor=actor, reason=REASON,
+                                     reference=current.code, at=now)
         current.status = Stocktake.Status.APPROVED
-        current.approved_by = actor if getattr(actor, "pk", None) else None
+        current.approved_by = saved_user(actor)
         current.approved_at = now
         current.uncounted_zero = uncounted_zero
         current.save(update_fields=["status", "approved_by", "approved_at", "uncounted_zero"])
         audit_record(action="stocktake.approve", actor=actor, target=current,
                      changes={"status": [Stocktake.Status.COUNTING, current.status], "lines": len(counts),
-                              "adjusted": len(moves), "units": sum(move.on_hand for move in moves),
+                              "adjusted": len(movements),
+                              "units": sum(movement.on_hand_delta for movement in movements),
                               "uncounted_zero": uncounted_zero})
     return current
 
@@ -299,7 +294,7 @@ def stocktake_cancel(*, stocktake: Stocktake, actor) -> Stocktake:
                 or (started_it and may_count(actor=actor, location=current.location))):
             raise ValidationError(_("Only an owner or manager, or whoever started it, can cancel a count."))
         current.status = Stocktake.Status.CANCELLED
-        current.cancelled_by = actor if getattr(actor, "pk", None) else None
+        current.cancelled_by = saved_user(actor)
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_by", "cancelled_at"])
         audit_record(action="stocktake.cancel", actor=actor, target=current,

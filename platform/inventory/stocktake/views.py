@@ -13,6 +13,7 @@ from django.views.generic import ListView, TemplateView
 from inventory.stocktake import selectors, services
 from inventory.stocktake.forms import ApproveForm, BulkForm, ScanForm, StartForm
 from inventory.stocktake.models import Stocktake
+from portal.mixins import bound_to_portal
 from storeadmin.views import StoreAdminPortalMixin
 from supplier.views import SupplierPortalMixin
 
@@ -233,41 +234,8 @@ class SupplierStocktakes(SupplierPortalMixin):
         return selectors.count_locations(scope=self.scope, supplier=self.membership.supplier)
 
 
-class StoreStocktakeListView(StoreStocktakes, StocktakeListView):
-    pass
-
-
-class StoreStocktakeStartView(StoreStocktakes, StocktakeStartView):
-    pass
-
-
-class StoreStocktakeDetailView(StoreStocktakes, StocktakeDetailView):
-    pass
-
-
-class StoreStocktakeVarianceView(StoreStocktakes, StocktakeVarianceView):
-    pass
-
-
-class StoreStocktakeCancelView(StoreStocktakes, StocktakeCancelView):
-    pass
-
-
-class SupplierStocktakeListView(SupplierStocktakes, StocktakeListView):
-    pass
-
-
-class SupplierStocktakeStartView(SupplierStocktakes, StocktakeStartView):
-    pass
-
-
-class SupplierStocktakeDetailView(SupplierStocktakes, StocktakeDetailView):
-    pass
-
-
-class SupplierStocktakeVarianceView(SupplierStocktakes, StocktakeVarianceView):
-    pass
-
-
-class SupplierStocktakeCancelView(SupplierStocktakes, StocktakeCancelView):
-    pass
+PAGES = {"stocktake-list": StocktakeListView, "stocktake-start": StocktakeStartView,
+         "stocktake-detail": StocktakeDetailView, "stocktake-variance": StocktakeVarianceView,
+         "stocktake-cancel": StocktakeCancelView}
+STORE_VIEWS = bound_to_portal(StoreStocktakes, PAGES)
+SUPPLIER_VIEWS = bound_to_portal(SupplierStocktakes, PAGES)
