@@ -29,6 +29,8 @@ from distributor.models import (
     TeamLink,
 )
 from distributor.selectors import market_records, price_policy, upline_chain
+from notifications.audiences import Audience
+from notifications.services import event_emit
 from parties.locking import lock_rows
 from parties.models import Distributor, Store
 from parties.scoping import Scope, scoped
@@ -283,6 +285,8 @@ def team_join(*, actor, token: str, distributor: Distributor) -> TeamLink:
         invitation.save(update_fields=["used_by", "used_at"])
         audit_record(action="team.join", actor=actor, target=distributor,
                      changes={"upline": invitation.inviter_id, "invitation": invitation.pk})
+        event_emit(kind="team.member_joined", audiences=[Audience.distributor(invitation.inviter_id)],
+                   params={"member": distributor.display_name, "distributor": distributor.pk})
     return link
 
 

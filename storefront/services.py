@@ -26,6 +26,7 @@ from parties.models import Store, Warehouse
 from parties.money import CENT
 from storefront.allocation import SoldOut, product_title
 from storefront.emails import send_order_confirmation
+from storefront.events import order_placed_notify
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping, ShippingRule, StoreProfile
 from storefront.shipping import StoreRules
 
@@ -137,6 +138,7 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
             OrderShipping(order=order, store=item.store, charge=item.charge, items_total=item.items_total)
             for item in shipping.charges(basket)])
         payment_start(order=order, method_code=payment_method)
+        order_placed_notify(order=order)
         basket.submit()
         if notify:
             language = get_language()

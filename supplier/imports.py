@@ -13,6 +13,8 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.audiences import Audience
+from notifications.services import event_emit
 from parties.models import Supplier
 from supplier import spreadsheet
 from supplier.models import ImportJob
@@ -78,7 +80,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
         if storage.exists(job.staged_name):
             storage.delete(job.staged_name)
     status = ImportJob.Status.DONE if report.applied else ImportJob.Status.FAILED
-    ImportJob.objects.filter(pk=job.pk).update(status=status, report=report.as_dict(), finished_at=timezone.now())
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(status=status, report=report.as_dict(), finished_at=timezone.now())
+        event_emit(kind="import.finished", audiences=[Audience.supplier(job.supplier_id)], params={
+            "job": job.pk, "file": job.filename, "created": report.new_products, "updated": report.updated_products,
+            "failed": len(report.errors)})
     job.refresh_from_db()
     return job
 

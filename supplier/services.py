@@ -14,6 +14,8 @@ from oscar.core.loading import get_model
 
 from audit.services import audit_record, saved_user
 from inventory.services import stock_levels_set, stock_opening_record
+from notifications.audiences import Audience
+from notifications.services import event_emit
 from onboarding.selectors import effective_plan, plan_has_product_room
 from parties.locking import lock_rows
 from parties.models import Supplier
@@ -94,6 +96,22 @@ def _record(entry: SupplierProduct, action: str, *, actor, reason: str = "", cha
                                reason=reason, changes=changes or [])
     audit_record(action=f"product.{action}", actor=actor, target=entry.product,
                  changes={"reason": reason, "changes": changes or [], "state": entry.state})
+    _notify(entry, action, reason=reason)
+
+
+# Review steps someone else must hear of: the operator a submission, the supplier the decision.
+_REVIEW_EVENTS = {ReviewEvent.Action.SUBMITTED: "product.submitted", ReviewEvent.Action.APPROVED: "product.approved",
+                  ReviewEvent.Action.REJECTED: "product.rejected"}
+
+
+def _notify(entry: SupplierProduct, action: str, *, reason: str) -> None:
+    kind = _REVIEW_EVENTS.get(action)
+    if kind is None:
+        return
+    audience = Audience.operator() if kind == "product.submitted" else Audience.supplier(entry.supplier_id)
+    event_emit(kind=kind, audiences=[audience], params={
+        "entry": entry.pk, "title": entry.product.get_title(), "supplier": entry.supplier.display_name,
+        "reason": reason})
 
 
 def _sync_visibility(entry: SupplierProduct) -> None:

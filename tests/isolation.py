@@ -461,6 +461,29 @@ POST_TARGETS: dict[str, PostTarget] = {
     ),
 }
 
+
+def _notification_of(email: str) -> dict:
+    """An event this user was told about (emitted here, addressed to the user alone)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from notifications.audiences import Audience
+    from notifications.services import event_emit
+
+    with transaction.atomic():
+        event = event_emit(kind="order.shipped", params={"number": "ISO-1", "carrier": "SF", "tracking": "SF1"},
+                           audiences=[Audience.user(get_user_model().objects.get(email=email).pk)])
+    return {"event_id": event.pk}
+
+
+# Opening a notification (/notifications/<event id>/) marks it read and redirects (302) to its object, for GET
+# and POST alike; another user's event is a 404.
+POST_TARGETS["notifications:open"] = PostTarget(
+    actor="shopper@demo.test",
+    own=lambda: _notification_of("shopper@demo.test"),
+    foreign=lambda: _notification_of("multi@demo.test"),
+)
+
 # The shopper's order page: their own order opens, another shopper's is a 404 (guests: tests/test_checkout.py).
 PORTAL_TARGETS["storefront:order"] = PortalTarget(
     actor="shopper@demo.test",

@@ -13,7 +13,8 @@ from tests.isolation import (
     TOKEN_TARGETS,
 )
 
-OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding", "storefront", "payments"}
+OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding", "storefront", "payments",
+                  "notifications"}
 
 
 def _walk(patterns, namespace=""):

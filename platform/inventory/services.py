@@ -168,13 +168,19 @@ def _alerts_update(*, rows: list[WarehouseStock], before: dict, at) -> None:
 
 
 def _alert_raised(alert: StockAlert) -> None:
-    """The one place a new low-stock alert passes through: the audit record now, the live push later.
-
-    The notifications issue hooks its outbox write here (same transaction as the movement that raised it).
+    """The one place a new low-stock alert passes through: the audit record and the live notification to the
+    location's people (the supplier for its warehouse, the store for its own stock), in the movement's transaction.
     """
+    from notifications.audiences import Audience
+    from notifications.services import event_emit
+
+    location = alert.stock.warehouse
     audit_record(action="stock.alert_raised", target=alert.stock,
-                 changes={"sku": alert.stock.stockrecord.partner_sku, "location": alert.stock.warehouse.code,
+                 changes={"sku": alert.stock.stockrecord.partner_sku, "location": location.code,
                           "available": alert.available, "threshold": alert.threshold})
+    event_emit(kind="stock.low", audiences=[Audience.of_location(location)], params={
+        "sku": alert.stock.stockrecord.partner_sku, "available": alert.available, "threshold": alert.threshold,
+        "location": location.display_name, "stock": alert.stock.pk})
 
 
 def stock_threshold_set(*, stock: WarehouseStock, threshold: int | None, actor=None) -> WarehouseStock:

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from portal.consumers import PortalSocketConsumer
+from notifications.consumers import NotificationConsumer
 
-websocket_urlpatterns = [path("ws/portal/", PortalSocketConsumer.as_asgi())]
+websocket_urlpatterns = [path("ws/portal/", NotificationConsumer.as_asgi())]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("distributor/", include("distributor.urls")),
     path("store/", include("storeadmin.urls")),
     path("apply/", include("onboarding.urls")),
+    path("notifications/", include("notifications.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("s/", include("storefront.urls")),
     path("payments/", include("payments.urls")),

@@ -22,6 +22,8 @@ from oscar.core.loading import get_model
 
 from audit.services import audit_record
 from distributor.services import TeamError, team_join
+from notifications.audiences import Audience
+from notifications.services import event_emit
 from onboarding import emails
 from onboarding.models import Application
 from onboarding.selectors import default_plan, store_count, supplier_product_count, usable_team_invitation
@@ -102,6 +104,9 @@ def application_submit(
     try:
         with transaction.atomic():
             application.save()
+            event_emit(kind="application.submitted", audiences=[Audience.operator()], params={
+                "application": application.pk, "company": application.company_name,
+                "contact": application.contact_name, "email": application.email, "kind": kind})
     except IntegrityError as error:  # a simultaneous duplicate lost the race to the one-open-per-e-mail rule
         raise _duplicate_error(email, kind) from error
     changes = {"kind": kind, "email": email}
@@ -203,6 +208,8 @@ def application_approve(*, actor, application: Application, plan: Plan | None = 
                           kind: party.pk, "plan": plan_code, "owner": email, **team})
     audit_record(action=f"{kind}.create", actor=actor, target=party,
                  changes={"application": locked.pk, "slug": slug, "plan": plan_code, "owner": email})
+    event_emit(kind="application.approved", audiences=[Audience.user(user.pk)], params={
+        "application": locked.pk, "company": locked.company_name})
     transaction.on_commit(partial(emails.send_approved, locked.pk, user.pk, base_url), robust=True)
     return locked
 

@@ -212,9 +212,17 @@ def load_store_locations() -> None:
     load()
 
 
+def mark_history_read() -> None:
+    """The demo's past (its orders, reviews, applications) notified people as it was built; that is history
+    in the notification centre, not news: it starts read, so the badge counts only what happens from now on."""
+    from notifications.services import notifications_mark_all_read_everywhere
+
+    notifications_mark_all_read_everywhere()
+
+
 DEMO_STEPS = [load_parties, load_store_locations, load_plans, load_applications, load_home_page,
               load_shipping_countries, load_catalogue_basics, load_catalogues, load_distribution, load_promotions,
-              load_shop_orders]
+              load_shop_orders, mark_history_read]
 # skipped by `load_demo(with_catalogue=False)`
 CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
 

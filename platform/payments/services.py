@@ -349,3 +349,7 @@ def _record_paid(payment: Payment, order, *, actor) -> None:
     Payment.objects.filter(order=order, status__in=OPEN).exclude(pk=payment.pk).update(
         status=Payment.Status.CANCELLED)
     order.set_status(PAID)
+    if not registered_method(payment.method).in_shop:  # a till sale is handed over at the counter: nothing to tell
+        from storefront.events import order_paid_notify
+
+        order_paid_notify(order=order)

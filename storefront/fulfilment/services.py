@@ -20,6 +20,7 @@ from audit.services import audit_record, saved_user
 from inventory.services import stock_release, stock_ship
 from parties.locking import lock_rows
 from parties.money import CENT
+from storefront.events import order_delivered_notify, order_shipped_notify, shipment_cancelled_notify
 from storefront.fulfilment.models import Parcel, ParcelLine, Wave, WaveGroup
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping
 
@@ -133,6 +134,7 @@ def _ship(*, group, carrier, tracking_number, quantities, actor, at, need_tracki
         audit_record(action="fulfilment.parcel_shipped", actor=actor, target=group, changes={
             "status": [before, group.status], "parcel": parcel.pk, "carrier": carrier,
             "tracking_number": tracking_number, "units": {str(pk): units for pk, units in sorted(wanted.items())}})
+        order_shipped_notify(group=group, parcel=parcel)
     return parcel
 
 
@@ -167,6 +169,8 @@ def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at
             group.delivered_at, fields = at, [*fields, "delivered_at"]
         group.save(update_fields=fields)
         audit_record(action="fulfilment.moved", actor=actor, target=group, changes={"status": [before, status]})
+        if status == Status.DELIVERED:
+            order_delivered_notify(group=group)
     return group
 
 
@@ -209,6 +213,7 @@ def fulfilment_group_cancel(*, group: FulfilmentGroup, reason: str, actor) -> Fu
         WaveGroup.objects.filter(group=group, open=True).update(open=False)
         audit_record(action="fulfilment.cancelled", actor=actor, target=group,
                      changes={"status": [before, Status.CANCELLED], "reason": reason})
+        shipment_cancelled_notify(group=group, reason=reason)
         statuses = set(FulfilmentGroup.objects.filter(order=order).values_list("status", flat=True))
         if statuses != {Status.CANCELLED}:
             _refund_cancelled_group(order=order, group=group, reason=reason, actor=actor)

@@ -28,6 +28,7 @@ from parties.selectors import stores_led_by
 from payments.models import Payment
 from payments.selectors import order_payment
 from payments.services import payment_refund
+from storefront.events import return_decided_notify, return_requested_notify
 from storefront.models import FulfilmentGroup, FulfilmentLine
 from storefront.returns import emails
 from storefront.returns.models import Outcome, ReturnLine, ReturnPhoto, ReturnRequest
@@ -137,6 +138,7 @@ def return_request_create(*, order, lines: dict[int, int], kind: str, reason: st
                      changes={"order": order.number, "kind": kind, "reason": reason,
                               "lines": {str(line_id): units for line_id, units in sorted(lines.items())},
                               "photos": len(photos)})
+        return_requested_notify(request=request, store=next(iter(stores)))
         transaction.on_commit(partial(emails.send_requested, request.pk), robust=True)
     return request
 
@@ -180,6 +182,7 @@ def return_request_decide(*, request: ReturnRequest, approve: bool, note: str = 
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "refund_amount"])
         audit_record(action="return.approve" if approve else "return.reject", actor=actor, target=current,
                      changes={"status": [before, current.status], "note": note, **changes})
+        return_decided_notify(request=current, approved=approve)
         transaction.on_commit(partial(emails.send_decided, current.pk), robust=True)
     return current
 

@@ -1,9 +1,16 @@
 """Fixtures of the browser tests: one Chromium per module, async-unsafe ORM calls allowed around it."""
 
+import re
+
 import pytest
 from playwright import sync_api
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, SKIP_REASON, TIMEOUT_MS
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "live_browser: a browser test that needs a real ASGI server (Daphne, "
+                                       "websockets) on a shared database: runs in pass 2 of make test")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,8 +32,19 @@ def async_unsafe_allowed():
 
 @pytest.fixture(scope="module")
 def browser(async_unsafe_allowed):
+    """Chromium. Its contexts answer the pages' notification websockets themselves (a silent socket): pytest-django's
+    live server is WSGI and cannot speak websockets, and the live client's retries would reach it while the test
+    database is flushed. Tests of live notifications run on Daphne with a browser of their own."""
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = launched.new_context
+
+        def new_context_without_websockets(**options):
+            context = new_context(**options)
+            context.route_web_socket(re.compile(r"/ws/"), lambda socket: None)
+            return context
+
+        launched.new_context = new_context_without_websockets
         try:
             yield launched
         finally:

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, saved_user
 from inventory.services import stock_levels_set, stock_rows_lock
 from inventory.stocktake.models import Stocktake, StocktakeEntry, StocktakeLine
+from notifications.audiences import Audience
+from notifications.services import event_emit
 from parties.locking import lock_rows
 from parties.models import LEADING_ROLES, Membership, Warehouse
 from supplier.models import WarehouseStock
@@ -281,6 +283,9 @@ def stocktake_approve(*, stocktake: Stocktake, actor, uncounted_zero: bool = Fal
                               "adjusted": len(movements),
                               "units": sum(movement.on_hand_delta for movement in movements),
                               "uncounted_zero": uncounted_zero})
+        location = current.location
+        event_emit(kind="stocktake.approved", audiences=[Audience.of_location(location)], params={
+            "stocktake": current.pk, "location": location.display_name, "lines": len(movements)})
     return current
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (oscar's documented settings baseline)
 from oscar.defaults import OSCAR_DASHBOARD_NAVIGATION
@@ -25,6 +26,7 @@ OUR_APPS = [
     "audit.apps.AuditConfig",
     "onboarding.apps.OnboardingConfig",
     "portal.apps.PortalConfig",
+    "notifications.apps.NotificationsConfig",
     "backoffice.apps.BackofficeConfig",
     "supplier.apps.SupplierConfig",
     "distributor.apps.DistributorConfig",
@@ -145,6 +147,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "portal.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -167,7 +170,20 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (outbox delivery, catalogue imports). By default they run in-process when their transaction
+# commits; TASKS_BACKEND=rq puts them on RQ queues in Redis for `manage.py rqworker` processes (README, "Production
+# processes").
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL: the RQ queues live in Redis.")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # django_rq: `manage.py rqworker` and `rqcron`
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'immediate' or 'rq', got {TASKS_BACKEND!r}.")
 
 AUTHENTICATION_BACKENDS = (
     "oscar.apps.customer.auth_backends.EmailBackend",

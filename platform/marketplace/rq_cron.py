@@ -1,0 +1,26 @@
+"""Periodic jobs, for RQ's cron scheduler: `manage.py rqcron marketplace.rq_cron` (needs TASKS_BACKEND=rq).
+
+The outbox safety net: every OUTBOX_INTERVAL seconds the django-tasks task `notifications.tasks.deliver_outbox`
+is put on the `default` queue, behind the enqueue on commit and the deferred retries. It delivers what those
+missed: rows whose enqueue was lost (Redis down at commit time, a worker killed in the middle of a run) once
+they are due. Runs on a worker started with `--job-class django_tasks_rq.Job` (see README, "Production processes").
+
+The job names the task by its import path, exactly as `django_tasks_rq.RQBackend.enqueue` does: the worker
+imports `notifications.tasks.deliver_outbox` (the Task) and runs it through django-tasks.
+"""
+
+from rq import cron
+
+from notifications.tasks import deliver_outbox
+
+OUTBOX_INTERVAL = 30  # seconds
+
+cron.register(
+    deliver_outbox.func,  # its import path is the task's module path; RQ only stores that path
+    deliver_outbox.queue_name,
+    interval=OUTBOX_INTERVAL,
+    meta={"backend_name": deliver_outbox.backend},  # what django_tasks_rq.Job reads to rebuild the task
+    ttl=2 * OUTBOX_INTERVAL,  # with every worker down, runs do not pile up: the next one does the same work
+    job_timeout=120,
+    name="outbox-safety-net",
+)
