@@ -1,15 +1,15 @@
 """Behaviour that only the scale-out engines can show: row locks on PostgreSQL, a shared Redis layer."""
 
-import threading
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from parties.models import Membership, PartyStatus, Store
 from parties.services import party_set_status
+from tests.concurrency import run_together
 
 
 @pytest.mark.postgres
@@ -20,26 +20,11 @@ def test_concurrent_suspensions_of_one_store_apply_once():
     load_demo(with_catalogue=False)
     operator = get_user_model().objects.get(email="operator@demo.test")
     store = Store.objects.get(slug="maple-kids")
-    barrier = threading.Barrier(4)
-    outcomes = []
-
-    def suspend():
-        try:
-            barrier.wait(timeout=10)
-            party_set_status(actor=operator, party=store, status=PartyStatus.SUSPENDED, reason="Audit")
-            outcomes.append("done")
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=suspend) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes).count("done") == 1
-    assert all("already suspended" in outcome for outcome in outcomes if outcome != "done")
+    outcomes = run_together(lambda: party_set_status(actor=operator, party=store, status=PartyStatus.SUSPENDED,
+                                                     reason="Audit"), [()] * 4, timeout=15)
+    refused = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert len(outcomes) == 4 and len(refused) == 3, outcomes
+    assert all(isinstance(error, ValidationError) and "already suspended" in error.messages[0] for error in refused)
 
 
 def test_membership_names_exactly_one_party(demo):

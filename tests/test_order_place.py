@@ -1,12 +1,10 @@
 """Placing an order in a store: prices from the store's listing, stock allocated without overselling (also with
 50 concurrent shoppers on PostgreSQL), the order split into one fulfilment group per shipping warehouse."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from oscar.core.loading import get_class, get_model
 
 from distributor.models import Listing, PriceRule
@@ -16,6 +14,7 @@ from storefront.models import FulfilmentGroup, ShippingRule
 from storefront.services import CheckoutError, PriceChanged, order_place
 from supplier import services as catalogue
 from supplier.models import WarehouseStock
+from tests.concurrency import run_together
 from tests.distribution_helpers import list_in, record, tea_input
 
 Basket = get_model("basket", "Basket")
@@ -159,26 +158,10 @@ def test_fifty_concurrent_checkouts_for_the_last_ten_units_place_exactly_ten_ord
     buyers = [get_user_model().objects.create_user(username=f"buyer{n}", email=f"buyer{n}@example.test")
               for n in range(50)]
     baskets = [basket_in(store, ("LST-a", 1), owner=buyer) for buyer in buyers]
-    barrier = threading.Barrier(len(buyers))
-    outcomes: list[str] = []
-
-    def checkout(buyer, basket):
-        try:
-            barrier.wait(timeout=30)
-            place(basket=basket, store=store, user=buyer)
-            outcomes.append("placed")
-        except SoldOut as sold_out:
-            outcomes.append(sold_out.messages[0])
-        except Exception as error:  # anything else is a failure the assertion below must show
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=checkout, args=pair) for pair in zip(buyers, baskets, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_together(lambda buyer, basket: place(basket=basket, store=store, user=buyer),
+                           list(zip(buyers, baskets, strict=True)), timeout=60)
+    outcomes = [result.messages[0] if isinstance(result, SoldOut) else repr(result)
+                if isinstance(result, Exception) else "placed" for result in results]
     assert outcomes.count("placed") == 10, outcomes
     refused = [outcome for outcome in outcomes if outcome != "placed"]
     assert all(outcome.startswith("Sold out: Listing tea (50 g)") for outcome in refused), outcomes

@@ -23,6 +23,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from localengines import free_port
 from marketplace.asgi import application
 from notifications.audiences import Audience
+from notifications.consumers import NotificationConsumer
 from notifications.models import OutboxEvent
 from notifications.services import event_emit, outbox_dispatch
 
@@ -152,6 +153,7 @@ async def test_redis_stopped_during_a_burst_every_notification_arrives_once_afte
     assert all(row.sent_at is None and row.attempts >= 1 and row.last_error for row in rows)
     with pytest.raises(RedisConnectionError):  # the old socket ended with the layer (daphne closes it)
         await phone.receive_output(timeout=5)
+    assert NotificationConsumer.open_sockets[admin.pk] == 0  # and gave its place back: no lock-out after outages
 
     redis_layer.start()  # same port, empty (no persistence): the new socket joins its groups again
     phone = await _socket(client, admin)  # the client reconnects

@@ -12,12 +12,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from notifications.audiences import Audience
 from notifications.models import Notification, OutboxEvent
 from notifications.services import event_emit, outbox_dispatch
+from tests.concurrency import run_together
 
 
 @pytest.fixture(autouse=True)
@@ -167,24 +168,8 @@ def test_racing_dispatchers_never_send_a_row_twice(recorder):
     assert len(ids) == 40
     OutboxEvent.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
     recorder.down = False
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def dispatcher():
-        try:
-            barrier.wait(timeout=10)
-            outbox_dispatch(limit=7)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=dispatcher) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = run_together(lambda: outbox_dispatch(limit=7), [()] * 4, timeout=30)
+    assert [result for result in results if isinstance(result, Exception)] == []
     sent_ids = [pk for _, pk in recorder.sent]
     assert sorted(sent_ids) == sorted(ids)  # every row once, none twice
     assert not OutboxEvent.objects.filter(pk__in=ids, sent_at=None).exists()

@@ -14,7 +14,8 @@ GOOD_SECRET = "k3Y-" + "".join(chr(33 + (i * 7) % 90) for i in range(60)).replac
 def manage(*args, tmp_path, **env):
     clean = {k: v for k, v in os.environ.items()
              if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                          "DJANGO_SETTINGS_MODULE", "TASKS_BACKEND"}}
+                          "DJANGO_SETTINGS_MODULE", "TASKS_BACKEND",
+                          "NOTIFICATIONS_MAX_SOCKETS_PER_USER"}}
     clean["MARKETPLACE_VAR_DIR"] = str(tmp_path)
     clean.update(env)
     return subprocess.run([sys.executable, str(REPO / "manage.py"), *args], capture_output=True, text=True,
@@ -31,6 +32,7 @@ def manage(*args, tmp_path, **env):
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
         ({"TASKS_BACKEND": "rq"}, "REDIS_URL"),
         ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND"),
+        ({"NOTIFICATIONS_MAX_SOCKETS_PER_USER": "many"}, "NOTIFICATIONS_MAX_SOCKETS_PER_USER"),
     ],
 )
 def test_malformed_setting_stops_startup_naming_it(tmp_path, env, named):

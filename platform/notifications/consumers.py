@@ -31,7 +31,7 @@ CLOSE_TOO_MANY = 4429
 
 
 def max_sockets_per_user() -> int:
-    return getattr(settings, "NOTIFICATIONS_MAX_SOCKETS_PER_USER", 10)
+    return settings.NOTIFICATIONS_MAX_SOCKETS_PER_USER
 
 
 def socket_language(scope) -> str:
@@ -76,12 +76,22 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         state = await database_sync_to_async(notification_state)(user=user)
         await self.send_json({"type": "hello", "user": user.get_username(), **state})
 
-    async def disconnect(self, code):
+    async def __call__(self, scope, receive, send):
+        """However the socket ends (closed, or its channel layer failing under it), its place is given back."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()
+
+    def _release(self):
         if getattr(self, "counted", False):
+            self.counted = False
             self.open_sockets[self.user.pk] -= 1
             if self.open_sockets[self.user.pk] <= 0:
                 del self.open_sockets[self.user.pk]
-            self.counted = False
+
+    async def disconnect(self, code):
+        self._release()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

@@ -36,3 +36,22 @@ def assert_stylesheets_loaded(page) -> None:
     assert sheets, f"no stylesheet linked on {page.url}"
     empty = [sheet for sheet in sheets if sheet["rules"] <= 0]
     assert not empty, f"stylesheets missing or empty on {page.url}: {empty}"
+
+
+def check_out_offline(page, *, on_checkout_page=None) -> str:
+    """From the basket page: open the phone checkout, enter a Shanghai address, pay offline and place the order;
+    returns its number. `on_checkout_page(page)` runs once the checkout page is open (e.g. a layout check)."""
+    with page.expect_navigation():
+        page.click("a.sf-button.wide")
+    if on_checkout_page is not None:
+        on_checkout_page(page)
+    page.fill("input[name=name]", "Ma Li")
+    page.fill("input[name=line1]", "88 Century Avenue")
+    page.fill("input[name=city]", "Shanghai")
+    page.fill("input[name=postcode]", "200120")
+    page.check("input[name=payment_method][value=offline]")
+    with page.expect_navigation():
+        page.click("form.sf-form button[type=submit]")
+    number = page.url.split("/s/orders/")[1].split("/")[0]
+    assert number.isdigit(), page.url
+    return number

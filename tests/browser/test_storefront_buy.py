@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser.support import check_out_offline
 from tests.browser.test_storefront_prices import fits_the_phone, listed_in_two_stores, text
 
 pytestmark = [pytest.mark.browser]
@@ -64,19 +65,9 @@ def test_a_shopper_buys_with_a_coupon_and_the_offline_method(site, page):
     totals = text(page.locator(".sf-totals"))
     assert "−CN¥13.80" in totals and "CN¥124.20" in totals and "CN¥134.20" in totals  # + CN¥10.00 delivery
 
-    with page.expect_navigation():
-        page.click("a.sf-button.wide")
-    fits_the_phone(page)
-    page.fill("input[name=name]", "Ma Li")
-    page.fill("input[name=line1]", "88 Century Avenue")
-    page.fill("input[name=city]", "Shanghai")
-    page.fill("input[name=postcode]", "200120")
-    page.check("input[name=payment_method][value=offline]")
-    with page.expect_navigation():
-        page.click("form.sf-form button[type=submit]")
+    number = check_out_offline(page, on_checkout_page=fits_the_phone)
     fits_the_phone(page)
     assert "Thank you! Your order is placed." in text(page.locator("[data-placed]"))
-    number = page.url.split("/s/orders/")[1].split("/")[0]
     order = get_model("order", "Order").objects.get(number=number)
     assert order.total_incl_tax == Decimal("134.20") and order.user.email == "shopper@demo.test"
     assert "Pending payment" in text(page.locator("main"))

@@ -158,6 +158,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
+# channels-redis' core layer, not its pub/sub one: when Redis restarts, a socket on the pub/sub layer stays open but
+# silently receives nothing more, while on the core layer it closes and the client reconnects and catches up.
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -169,6 +171,8 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+NOTIFICATIONS_MAX_SOCKETS_PER_USER = env_int("NOTIFICATIONS_MAX_SOCKETS_PER_USER", 10)  # per ASGI process
 
 # Background tasks (outbox delivery, catalogue imports). By default they run in-process when their transaction
 # commits; TASKS_BACKEND=rq puts them on RQ queues in Redis for `manage.py rqworker` processes (README, "Production
