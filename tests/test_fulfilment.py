@@ -18,6 +18,7 @@ from payments.selectors import order_payment
 from storefront.fulfilment import services
 from storefront.models import FulfilmentGroup
 from supplier.models import WarehouseStock
+from tests import test_returns
 from tests.distribution_helpers import list_in, record
 from tests.payment_helpers import order_in
 from tests.test_returns import basket_in, client_for, pay, place
@@ -44,17 +45,13 @@ def fline(group, sku):
     return group.lines.get(line__partner_sku=sku)
 
 
-@pytest.fixture
-def listed(tea, dealer, sunrise, online):
-    list_in(dealer, sunrise, [online], ["LST-a", "LST-b"], PriceRule.SUGGESTED)
-    return tea
+listed, placed = test_returns.listed, test_returns.placed  # the fresh tea listed in Sunrise Online; an order of it
 
 
 @pytest.fixture
-def order(listed, online):
+def order(placed):
     """shopper@demo.test's order in Sunrise Online: 2 × LST-a and 1 × LST-b, shipped by green-leaf-tea's hz."""
-    return place(basket_in(online, ("LST-a", 2), ("LST-b", 1), owner=user("shopper@demo.test")), online,
-                 user=user("shopper@demo.test"))
+    return placed
 
 
 @pytest.fixture

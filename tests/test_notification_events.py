@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from distributor.models import PriceRule
 from inventory.stocktake import services as stocktakes
 from notifications.models import Notification, OutboxEvent
 from parties.models import Membership, Role, Store, Warehouse
@@ -16,7 +15,8 @@ from storefront.models import FulfilmentGroup
 from storefront.returns.models import ReturnRequest
 from storefront.returns.services import return_request_create, return_request_decide
 from supplier.models import WarehouseStock
-from tests.distribution_helpers import list_in, record
+from tests import test_returns
+from tests.distribution_helpers import record
 from tests.test_returns import basket_in, deliver, pay, place
 
 Order = get_model("order", "Order")
@@ -40,19 +40,12 @@ def fresh(demo):
     OutboxEvent.objects.all().delete()
 
 
-@pytest.fixture
-def listed(fresh, tea, dealer, sunrise, online):
-    list_in(dealer, sunrise, [online], ["LST-a", "LST-b"], PriceRule.SUGGESTED)
-    return tea
+# The returns tests' fixtures: the fresh tea listed in Sunrise Online, and shopper@demo.test's unpaid order of
+# 2 × LST-a and 1 × LST-b there. Tests ask for `fresh` first, so they see only what the order caused.
+listed, placed = test_returns.listed, test_returns.placed
 
 
-@pytest.fixture
-def placed(listed, online):
-    return place(basket_in(online, ("LST-a", 2), ("LST-b", 1), owner=user("shopper@demo.test")), online,
-                 user=user("shopper@demo.test"))
-
-
-def test_a_new_order_reaches_the_stores_people_only(placed):
+def test_a_new_order_reaches_the_stores_people_only(fresh, placed):
     [news] = told("storeadmin@demo.test")
     assert news["kind"] == "order.placed" and news["number"] == str(placed.number) and news["items"] == 3
     assert news["link"] == "/store/"
@@ -60,7 +53,7 @@ def test_a_new_order_reaches_the_stores_people_only(placed):
         assert told(outsider, "order.placed") == [], outsider
 
 
-def test_a_sold_out_order_rolls_back_and_tells_nobody(listed, online):
+def test_a_sold_out_order_rolls_back_and_tells_nobody(fresh, listed, online):
     row = WarehouseStock.objects.get(warehouse__code="hz", stockrecord=record("LST-a"))
     basket = basket_in(online, ("LST-a", row.available + 1000), owner=user("shopper@demo.test"))
     with pytest.raises(SoldOut):
@@ -69,7 +62,7 @@ def test_a_sold_out_order_rolls_back_and_tells_nobody(listed, online):
     assert not Notification.objects.filter(event__kind__startswith="order.").exists()
 
 
-def test_payment_tells_the_store_the_shopper_and_the_warehouse_that_ships(placed):
+def test_payment_tells_the_store_the_shopper_and_the_warehouse_that_ships(fresh, placed):
     pay(placed)
     assert [n["number"] for n in told("storeadmin@demo.test", "order.paid")] == [str(placed.number)]
     [mine] = told("shopper@demo.test", "order.paid")
@@ -81,7 +74,7 @@ def test_payment_tells_the_store_the_shopper_and_the_warehouse_that_ships(placed
     assert told("harbor@demo.test") == [] and told("operator@demo.test", "order.paid") == []
 
 
-def test_the_shopper_follows_parcels_delivery_and_cancellations(placed, online):
+def test_the_shopper_follows_parcels_delivery_and_cancellations(fresh, placed, online):
     pay(placed)
     [group] = FulfilmentGroup.objects.filter(order=placed)
     a = group.lines.get(line__partner_sku="LST-a")
@@ -100,7 +93,7 @@ def test_the_shopper_follows_parcels_delivery_and_cancellations(placed, online):
     assert cancelled["number"] == str(other.number) and cancelled["reason"] == "Damaged in the warehouse"
 
 
-def test_a_return_request_reaches_the_store_and_its_decision_the_shopper(placed):
+def test_a_return_request_reaches_the_store_and_its_decision_the_shopper(fresh, placed):
     pay(placed)
     deliver(placed)
     order = Order.objects.get(pk=placed.pk)
@@ -187,7 +180,7 @@ def test_nobody_to_tell_writes_nothing(fresh):
     assert not OutboxEvent.objects.exists()
 
 
-def test_a_card_payment_confirmed_by_stripes_webhook_tells_the_same_people(placed):
+def test_a_card_payment_confirmed_by_stripes_webhook_tells_the_same_people(fresh, placed):
     from payments.models import Payment
     from payments.money import to_minor
     from payments.services import payment_succeeded

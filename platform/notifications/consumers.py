@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, deque
-from functools import lru_cache
+from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -35,19 +35,30 @@ def max_sockets_per_user() -> int:
 
 
 def socket_language(scope) -> str:
-    """The language the user reads: the language cookie, else the browser's Accept-Language, else the default."""
-    from django.utils.translation.trans_real import parse_accept_lang_header
-
-    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    """The language the user reads, chosen as LocaleMiddleware chooses it for a page: the language cookie, else
+    the browser's Accept-Language, else the default."""
     headers = dict(scope.get("headers") or [])
-    wanted = [cookie] if cookie else []
-    wanted += [code for code, _ in parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1"))]
-    for code in wanted:
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
+    request = SimpleNamespace(COOKIES=scope.get("cookies", {}), META={
+        "HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")})
+    return translation.get_language_from_request(request)
+
+
+class RecentIds:
+    """The last `size` event ids a socket sent, to drop an event that arrives again (through a second group, or
+    redelivered by a retried dispatch); a set for the lookup, a queue for forgetting the oldest."""
+
+    def __init__(self, size: int):
+        self.size, self.ids, self.order = size, set(), deque()
+
+    def add(self, event_id) -> bool:
+        """Remember `event_id`; False when it was already sent."""
+        if event_id in self.ids:
+            return False
+        self.ids.add(event_id)
+        self.order.append(event_id)
+        if len(self.order) > self.size:
+            self.ids.discard(self.order.popleft())
+        return True
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -68,7 +79,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.counted = True
         self.user = user
         self.language = socket_language(self.scope)
-        self.sent: deque[int] = deque(maxlen=REMEMBERED)
+        self.sent = RecentIds(REMEMBERED)
         self.groups_joined = await database_sync_to_async(socket_groups)(user=user)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -123,7 +134,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return await self._refuse("malformed", "catch_up needs a whole number `after`")
         items, more, state = await database_sync_to_async(self._missed)(after)
         for item in items:
-            self.sent.append(item["id"])
+            self.sent.add(item["id"])
         await self.send_json({"type": "catch_up", "items": items, "more": more, **state})
 
     def _missed(self, after: int):
@@ -162,20 +173,24 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def portal_event(self, message):
         """An event for one of this socket's groups; sent once even if it arrives through two groups or again."""
         event = message.get("event") or {}
-        if event.get("id") in self.sent:
-            return
-        self.sent.append(event["id"])
-        await self.send(text_data=worded(event, self.language))
+        if self.sent.add(event.get("id")):
+            await self.send(text_data=worded(event, self.language))
 
 
-@lru_cache(maxsize=512)
-def _worded(event_json: str, language: str) -> str:
-    event = json.loads(event_json)
-    with translation.override(language):
-        return json.dumps(notification_message(event=event, link=event.get("link", "")))
+WORDED_KEPT = 512
+_worded: dict[tuple, str] = {}
 
 
 def worded(event: dict, language: str) -> str:
-    """The client message for an event in one language, worded and encoded once per process: a group of
-    hundreds of sockets in one process costs one rendering, not hundreds."""
-    return _worded(json.dumps(event, sort_keys=True), language)
+    """The client message for an event in one language, worded and encoded once per process: a group of hundreds
+    of sockets in one process costs one rendering, not hundreds. An event never changes once written, so its id,
+    link (one per audience) and the language name the text."""
+    key = (event["id"], event.get("link", ""), language)
+    text = _worded.get(key)
+    if text is None:
+        with translation.override(language):
+            text = json.dumps(notification_message(event=event, link=key[1]))
+        if len(_worded) >= WORDED_KEPT:
+            del _worded[next(iter(_worded))]  # the oldest
+        _worded[key] = text
+    return text

@@ -21,9 +21,9 @@ from portal.links import safe_url
 PAGE_SIZE = 30
 
 
-def _chrome(user) -> str:
+def _chrome(user, choices) -> str:
     """Party members and the operator see the portals' chrome; shoppers the storefront's."""
-    return "portal/chrome.html" if user.is_staff or portal_choices(user=user) else "storefront/base.html"
+    return "portal/chrome.html" if user.is_staff or choices else "storefront/base.html"
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -43,20 +43,20 @@ class NotificationListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         for row in context["notifications"]:
             row.title, row.body = render(kind=row.event.kind, params=row.event.params)
-        context.update(base_template=_chrome(self.request.user), kinds=selectors.notification_kinds(),
-                       groups=_group_choices(self.request.user), filters=self.request.GET)
+        user = self.request.user
+        choices = portal_choices(user=user)
+        context.update(base_template=_chrome(user, choices), kinds=selectors.notification_kinds(),
+                       groups=_group_choices(user, choices), filters=self.request.GET)
         return context
 
 
-def _group_choices(user) -> list[tuple[str, str]]:
-    labels = {"user": _("Just me"), "operator": _("Operator")}
-    choices = []
-    for choice in portal_choices(user=user):
-        membership = choice["membership"]
-        if membership is not None:
-            choices.append((f"{membership.kind}.{membership.party.pk}", f"{membership.kind_label}: {choice['label']}"))
-    operator = [("operator", labels["operator"])] if user.is_staff else []
-    return [(f"user.{user.pk}", labels["user"]), *choices, *operator]
+def _group_choices(user, choices) -> list[tuple[str, str]]:
+    """The filter's entries: the user, each party or store they act for (its group), the operator if staff."""
+    parties = [(f"{choice['membership'].kind}.{choice['membership'].party.pk}",
+                f"{choice['membership'].kind_label}: {choice['label']}")
+               for choice in choices if choice["membership"] is not None]
+    operator = [("operator", _("Operator"))] if user.is_staff else []
+    return [(f"user.{user.pk}", _("Just me")), *parties, *operator]
 
 
 @login_required
