@@ -273,41 +273,29 @@ def top_products(*, scope: Scope, since: datetime, limit: int = 5) -> QuerySet:
 
 @dataclass
 class Earnings:
+    """The distributor's balances from the ledger: pending (split into team bonus and the rest, its own sales'
+    margin net of commission, promotions and fees), available to withdraw, and asked to be withdrawn."""
+
     margin_pending: Decimal
     bonus_pending: Decimal
     available: Decimal = Decimal("0.00")
-    withdrawn: Decimal = Decimal("0.00")
+    withdrawing: Decimal = Decimal("0.00")
 
     @property
     def pending(self) -> Decimal:
         return self.margin_pending + self.bonus_pending
 
 
-def earnings(*, distributor: Distributor) -> Earnings:
-    """Margin on its own stores' sales and team bonuses from its downline's sales, all still pending.
+def earnings(*, distributor: Distributor, currency: str = "CNY") -> Earnings:
+    """Pending, available and withdrawing balances from the ledger (two queries). The team bonus part of pending
+    is the bonus postings (less their refund reversals) of order parts not yet matured."""
+    from settlement.models import Posting, PostingKind, Purpose
+    from settlement.selectors import money, party_accounts, party_balances
 
-    Until settlement posts them, every figure is read from order lines; nothing is available or withdrawn yet.
-    """
-    own = Line.objects.filter(store__distributor=distributor).aggregate(
-        margin=Coalesce(Sum(_margin_expression()), Decimal("0"), output_field=MONEY))["margin"]
-    tree = team_tree(distributor=distributor)
-    downline = []
-
-    def collect(node):
-        for child in node.children:
-            if child.depth <= 3:
-                downline.append(child.distributor)
-                collect(child)
-
-    collect(tree)
-    bonus = Decimal("0.00")
-    lookups = BonusLookups()
-    lines = (Line.objects.filter(store__distributor__in=downline).select_related("order", "store__distributor")
-             .annotate(margin=_margin_expression()))
-    for line in lines:
-        for share in team_bonus_shares(seller=line.store.distributor, sale=line.line_price_incl_tax,
-                                       margin=line.margin or Decimal("0"), placed_at=line.order.date_placed,
-                                       lookups=lookups):
-            if share.distributor.pk == distributor.pk:
-                bonus += share.amount
-    return Earnings(margin_pending=own.quantize(CENT), bonus_pending=bonus)
+    balances = party_balances(party=distributor, currency=currency)
+    pending = party_accounts(party=distributor).filter(purpose=Purpose.PENDING, currency=currency.upper())
+    bonus = money(Posting.objects.filter(account__in=pending, maturity__isnull=False, maturity__settled_run=None)
+                  .filter(Q(kind=PostingKind.BONUS) | Q(reverses__kind=PostingKind.BONUS))
+                  .aggregate(total=Sum("amount"))["total"])
+    return Earnings(margin_pending=balances.pending - bonus, bonus_pending=bonus, available=balances.available,
+                    withdrawing=balances.withdrawing)

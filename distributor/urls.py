@@ -20,4 +20,6 @@ urlpatterns = [
     path("team/join/<str:token>/", views.TeamJoinView.as_view(), name="team-join"),
     path("people/", views.MemberListView.as_view(), name="member-list"),
     path("promotions/", include("distributor.promotions.urls")),
+    path("finance/", include("settlement.distributor_urls")),
+    path("finance/withdrawals/", include("settlement.withdrawals.distributor_urls")),
 ]

@@ -40,6 +40,7 @@ class DistributorPortalMixin(PortalViewMixin):
         ("distributor:promotion-list", _("Promotions")),
         ("distributor:team", _("Team")),
         ("distributor:member-list", _("People")),
+        ("distributor:finance", _("Finance")),
     ]
 
     @property

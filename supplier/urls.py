@@ -27,4 +27,6 @@ urlpatterns = [
     path("stocktakes/", include("inventory.stocktake.supplier_urls")),
     path("fulfilment/", include("storefront.fulfilment.supplier_urls")),
     path("stock/", include("inventory.supplier_urls")),
+    path("finance/", include("settlement.supplier_urls")),
+    path("finance/withdrawals/", include("settlement.withdrawals.supplier_urls")),
 ]

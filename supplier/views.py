@@ -19,6 +19,7 @@ from parties.scoping import scoped
 from parties.selectors import member_list, store_list, warehouse_list
 from portal.links import safe_next
 from portal.mixins import PortalViewMixin
+from settlement.selectors import party_balances
 from supplier import forms, imports, selectors, services, spreadsheet
 from supplier.imports import import_staging
 from supplier.models import ImportJob, ReviewState, SupplierProduct
@@ -38,6 +39,7 @@ class SupplierPortalMixin(PortalViewMixin):
         ("supplier:return-list", _("Returns")),
         ("supplier:fulfilment-list", _("To ship")),
         ("supplier:wave-list", _("Pick waves")),
+        ("supplier:finance", _("Finance")),
     ]
 
 
@@ -49,6 +51,7 @@ class HomeView(SupplierPortalMixin, TemplateView):
         context["warehouses"] = warehouse_list(scope=self.scope)
         context["stores"] = store_list(scope=self.scope)
         context["member_count"] = member_list(scope=self.scope).count()
+        context["balances"] = party_balances(party=self.membership.supplier)
         return context
 
 

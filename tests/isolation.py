@@ -543,3 +543,14 @@ for _ns, _actor, _own, _foreign in (
         PORTAL_TARGETS[f"{_ns}:{_name}"] = PortalTarget(
             actor=_actor, own=lambda find=_find, where=_own: _pk(find(**where)),
             foreign=lambda find=_find, where=_foreign: _pk(find(**where)), methods=_methods)
+
+# --- settlement (issue 8): each part lists its own id-taking URLs ----------------------------------------------------
+from tests.isolation_reconciliation import ENTRIES as RECONCILIATION_ENTRIES  # noqa: E402
+
+OPERATOR_TARGETS.update(RECONCILIATION_ENTRIES)
+from tests.isolation_withdrawals import OPERATOR_ENTRIES as WITHDRAWAL_ENTRIES  # noqa: E402
+
+OPERATOR_TARGETS.update(WITHDRAWAL_ENTRIES)
+from tests.isolation_statements import ENTRIES as STATEMENT_ENTRIES  # noqa: E402
+
+OPERATOR_TARGETS.update(STATEMENT_ENTRIES)

@@ -59,7 +59,14 @@ class BackofficeConfig(OscarDashboardConfig):
         urls += self._catalogue_urls()
         urls += self._distribution_urls()
         urls += self._payments_urls()
+        urls += self._settlement_urls()
         return self.post_process_urls(urls)
+
+    def _settlement_urls(self):
+        """Finance: overview, runs, commission rules, statements, withdrawals, reconciliation."""
+        from settlement.operator_urls import settlement_urls
+
+        return settlement_urls()
 
     def _payments_urls(self):
         """Payments: list, detail, mark paid, refund (views in payments.operator_views)."""

@@ -12,6 +12,7 @@ imports `notifications.tasks.deliver_outbox` (the Task) and runs it through djan
 from rq import cron
 
 from notifications.tasks import deliver_outbox
+from settlement.tasks import run_settlement
 
 OUTBOX_INTERVAL = 30  # seconds
 
@@ -23,4 +24,18 @@ cron.register(
     ttl=2 * OUTBOX_INTERVAL,  # with every worker down, runs do not pile up: the next one does the same work
     job_timeout=120,
     name="outbox-safety-net",
+)
+
+# The nightly settlement run: pending funds past their return window become available. A run still going (or a
+# killed one) is resumed by the next; one refused because another holds the lock simply returns.
+SETTLEMENT_INTERVAL = 86400  # seconds
+
+cron.register(
+    run_settlement.func,
+    run_settlement.queue_name,
+    interval=SETTLEMENT_INTERVAL,
+    meta={"backend_name": run_settlement.backend},
+    ttl=SETTLEMENT_INTERVAL // 2,
+    job_timeout=6 * 3600,
+    name="settlement-daily",
 )

@@ -79,12 +79,14 @@ KINDS: dict[str, EventKind] = {kind.code: kind for kind in [
     EventKind("import.finished", _("Import finished"), _("Import of %(file)s finished"),
               _("%(created)s created, %(updated)s updated, %(failed)s row(s) refused"),
               links={"supplier": _to("supplier:import-job", "job")}),
-    # Withdrawals are requested and paid by the settlement issue's services, which emit these kinds.
+    # Withdrawals (settlement.withdrawals.services)
     EventKind("withdrawal.requested", _("Withdrawal requested"), _("Withdrawal of %(amount)s requested"),
-              "%(party)s"),
-    EventKind("withdrawal.approved", _("Withdrawal approved"), _("Your withdrawal of %(amount)s was approved")),
+              "%(party)s", links={"operator": _to("dashboard:mp-withdrawal-list")}),
+    EventKind("withdrawal.approved", _("Withdrawal approved"), _("Your withdrawal of %(amount)s was approved"),
+              links={"supplier": _to("supplier:withdrawal-list"), "distributor": _to("distributor:withdrawal-list")}),
     EventKind("withdrawal.paid", pgettext_lazy("withdrawal", "Withdrawal paid"),
-              _("Your withdrawal of %(amount)s was paid"), "%(reference)s"),
+              _("Your withdrawal of %(amount)s was paid"), "%(reference)s",
+              links={"supplier": _to("supplier:withdrawal-list"), "distributor": _to("distributor:withdrawal-list")}),
 ]}
 
 

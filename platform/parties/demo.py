@@ -220,9 +220,15 @@ def mark_history_read() -> None:
     notifications_mark_all_read_everywhere()
 
 
+def load_settlement() -> None:
+    from settlement.demo import load_settlement as load
+
+    load()
+
+
 DEMO_STEPS = [load_parties, load_store_locations, load_plans, load_applications, load_home_page,
               load_shipping_countries, load_catalogue_basics, load_catalogues, load_distribution, load_promotions,
-              load_shop_orders, mark_history_read]
+              load_shop_orders, load_settlement, mark_history_read]
 # skipped by `load_demo(with_catalogue=False)`
 CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
 

@@ -30,6 +30,7 @@ from payments.errors import PaymentError, WebhookSignatureInvalid
 from payments.models import Payment, Refund, StripeEvent
 from payments.money import from_minor, quantize, to_minor
 from payments.registry import OfflinePayment, get_method, in_shop_method, registered_method
+from settlement.services import ledger_payment_record, ledger_refund_record
 
 Order = get_model("order", "Order")
 
@@ -173,6 +174,7 @@ def payment_succeeded(*, reference: str, amount_minor: int, currency: str) -> Ou
             why = "order already paid" if order.status != CANCELLED else "order cancelled"
             payment.status, payment.paid_at, payment.duplicate = Payment.Status.PAID, timezone.now(), True
             payment.save(update_fields=["status", "paid_at", "duplicate"])
+            ledger_payment_record(payment=payment)
             audit_record(action="payment.duplicate", target=payment, actor_label="Stripe",
                          changes={"order": order.number, "amount": str(payment.amount), "why": why})
             payment_refund(payment=payment, amount=payment.amount, key=f"duplicate-{payment.pk}",
@@ -217,9 +219,11 @@ def payment_refunds_sync(*, reference: str, refunded_minor: int, currency: str, 
         missing = total - payment.amount_refunded
         if missing <= 0:
             return Outcome(payment, "refunds already recorded")
-        Refund.objects.create(payment=payment, amount=missing, reason="Refunded in Stripe",
-                              status=Refund.Status.SUCCEEDED, reference=refund_reference, key=f"stripe-{source}")
+        refund = Refund.objects.create(payment=payment, amount=missing, reason="Refunded in Stripe",
+                                       status=Refund.Status.SUCCEEDED, reference=refund_reference,
+                                       key=f"stripe-{source}")
         _add_refunded(payment, order, missing)
+        ledger_refund_record(refund=refund)
         audit_record(action="payment.refund", target=payment, actor_label="Stripe",
                      changes={"refund": f"stripe-{source}", "amount": str(missing)})
     return Outcome(payment, f"refund of {missing} recorded")
@@ -262,6 +266,7 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str, actor=None
             raise PaymentError(_("The payment provider could not refund this payment; nothing was recorded."))
         refund.save()
         _add_refunded(payment, order, amount)
+        ledger_refund_record(refund=refund)
         audit_record(action="payment.refund", actor=actor, target=payment,
                      changes={"refund": key, "amount": str(amount), "reason": refund.reason})
     return refund
@@ -349,6 +354,7 @@ def _record_paid(payment: Payment, order, *, actor) -> None:
     Payment.objects.filter(order=order, status__in=OPEN).exclude(pk=payment.pk).update(
         status=Payment.Status.CANCELLED)
     order.set_status(PAID)
+    ledger_payment_record(payment=payment)
     if not registered_method(payment.method).in_shop:  # a till sale is handed over at the counter: nothing to tell
         from storefront.events import order_paid_notify
 

@@ -20,6 +20,7 @@ from audit.services import audit_record, saved_user
 from inventory.services import stock_release, stock_ship
 from parties.locking import lock_rows
 from parties.money import CENT
+from settlement.services import maturity_refresh
 from storefront.events import order_delivered_notify, order_shipped_notify, shipment_cancelled_notify
 from storefront.fulfilment.models import Parcel, ParcelLine, Wave, WaveGroup
 from storefront.models import FulfilmentGroup, FulfilmentLine, OrderShipping
@@ -170,6 +171,7 @@ def fulfilment_group_move(*, group: FulfilmentGroup, status: str, actor=None, at
         group.save(update_fields=fields)
         audit_record(action="fulfilment.moved", actor=actor, target=group, changes={"status": [before, status]})
         if status == Status.DELIVERED:
+            maturity_refresh(order=group.order)
             order_delivered_notify(group=group)
     return group
 
@@ -213,6 +215,7 @@ def fulfilment_group_cancel(*, group: FulfilmentGroup, reason: str, actor) -> Fu
         WaveGroup.objects.filter(group=group, open=True).update(open=False)
         audit_record(action="fulfilment.cancelled", actor=actor, target=group,
                      changes={"status": [before, Status.CANCELLED], "reason": reason})
+        maturity_refresh(order=order)
         shipment_cancelled_notify(group=group, reason=reason)
         statuses = set(FulfilmentGroup.objects.filter(order=order).values_list("status", flat=True))
         if statuses != {Status.CANCELLED}:

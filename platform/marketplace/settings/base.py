@@ -39,6 +39,8 @@ OUR_APPS = [
     "inventory.stocktake.apps.StocktakeConfig",
     "payments.apps.PaymentsConfig",
     "settlement.apps.SettlementConfig",
+    "settlement.withdrawals.apps.WithdrawalsConfig",
+    "settlement.reconciliation.apps.ReconciliationConfig",
     "cms.apps.CmsConfig",
 ]
 
@@ -241,6 +243,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 }
 # Days after delivery a shopper may ask for a return (the operator's default; a store may set its own).
 RETURN_WINDOW_DAYS = env_int("RETURN_WINDOW_DAYS", 7)
+# Withdrawals (settlement.withdrawals): the smallest amount a party may ask for and the fee taken from each payout.
+WITHDRAWAL_MIN_AMOUNT = env_str("WITHDRAWAL_MIN_AMOUNT", "100.00")
+WITHDRAWAL_FEE = env_str("WITHDRAWAL_FEE", "2.00")
 
 # Oscar
 OSCAR_SHOP_NAME = _("Marketplace")
@@ -264,6 +269,18 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [
             {"label": _("Teams"), "url_name": "dashboard:mp-team-list"},
             {"label": _("Payments"), "url_name": "dashboard:mp-payment-list"},
             {"label": _("Audit log"), "url_name": "dashboard:mp-audit-list"},
+        ],
+    },
+    {
+        "label": _("Finance"),
+        "icon": "fas fa-coins",
+        "children": [
+            {"label": _("Finance overview"), "url_name": "dashboard:mp-finance-overview"},
+            {"label": _("Settlement runs"), "url_name": "dashboard:mp-settlement-runs"},
+            {"label": _("Commission rules"), "url_name": "dashboard:mp-commission-rules"},
+            {"label": _("Withdrawals"), "url_name": "dashboard:mp-withdrawal-list"},
+            {"label": _("Reconciliation"), "url_name": "dashboard:mp-reconciliation-list"},
+            {"label": _("Statements"), "url_name": "dashboard:mp-statement-parties"},
         ],
     },
 ]
