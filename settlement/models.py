@@ -172,9 +172,9 @@ class Maturity(models.Model):
     store's return window. A settlement run marks matured rows (`settled_run`) and moves their pending postings
     to available, party by party."""
 
-    # Few indexes on purpose: a run sets `settled_run` on every due row, and each index on the table is one more
-    # insert per row updated (bench/settle.py). The unique (order, store) serves lookups by order; runs find due
-    # rows by `matures_at` and their own rows by a scan.
+    # Few indexes on purpose, none on `settled_run`: a run sets it on every due row, and with no index on it and
+    # room on the page (migration 0004's fillfactor) PostgreSQL updates the row in place, touching no index
+    # (bench/settle.py). The unique (order, store) serves lookups by order; runs find due rows by `matures_at`.
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="maturities", db_index=False)
     store = models.ForeignKey("mp_parties.Store", on_delete=models.PROTECT, related_name="+", db_index=False)
     matures_at = models.DateTimeField(null=True, blank=True, db_index=True)

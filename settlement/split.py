@@ -245,7 +245,7 @@ class OrderSplit:
         if fee <= 0:
             return []
         legs = [Leg(self.account(None, Purpose.CASH), fee, PostingKind.GATEWAY_FEE, self.order.pk)]
-        if self.rules.gateway_fee_bearer == FeeBearer.PLATFORM:
+        if self.rules.gateway_fee_bearer == FeeBearer.PLATFORM or not any(line.store_id for line in self.lines):
             return [*legs, Leg(self.account(None, Purpose.GATEWAY_FEES), -fee, PostingKind.GATEWAY_FEE,
                                self.order.pk)]
         value: dict = {}

@@ -12,10 +12,11 @@ from payments.services import payment_refund
 from settlement.ledger import account_for
 from settlement.models import Posting, PostingKind, Purpose
 from settlement.selectors import ledger_totals, party_balances
-from tests import test_returns
+from tests import test_instore_sale, test_returns
 
 D = Decimal
 listed, placed = test_returns.listed, test_returns.placed
+stocked, floor = test_instore_sale.stocked, test_instore_sale.floor
 pytestmark = pytest.mark.django_db
 
 
@@ -128,3 +129,43 @@ def test_the_demo_books_balance_and_every_demo_party_has_its_statement(demo, sig
             assert shown.closing.total == shown.opening.total + sum((m.amount for m in shown.lines), D("0"))
     assert statement(party=Distributor.objects.get(slug="sunrise-retail"), start=today - timedelta(days=60),
                      end=today + timedelta(days=1)).lines
+
+
+def test_a_card_fee_passed_on_is_borne_by_the_selling_distributor(placed, sunrise):
+    """Rules may pass the card fee on: it leaves the cash (Stripe keeps it) and comes out of the seller's share."""
+    from datetime import timedelta
+
+    from payments.money import to_minor
+    from payments.services import payment_succeeded
+    from settlement.models import CommissionRuleSet, FeeBearer
+
+    CommissionRuleSet.objects.create(version=99, effective_from=placed.date_placed - timedelta(minutes=1),
+                                     default_rate=D("0.0500"), gateway_fee_percent=D("2.90"),
+                                     gateway_fee_fixed=D("0.30"), gateway_fee_bearer=FeeBearer.SELLER)
+    payment = order_payment(order=placed)
+    payment.__class__.objects.filter(pk=payment.pk).update(method="stripe", reference="pi_fee_test")
+    payment_succeeded(reference="pi_fee_test", amount_minor=to_minor(payment.amount, "CNY"), currency="cny")
+    fees = sorted((str(p.account.party or "platform"), p.account.purpose, p.amount) for p in
+                  Posting.objects.filter(order=placed, kind=PostingKind.GATEWAY_FEE).select_related("account"))
+    assert fees == sorted([("platform", Purpose.CASH, D("2.74")), (str(sunrise), Purpose.PENDING, D("-2.74"))])
+    assert ledger_totals() == {"CNY": D("0.00")}
+
+
+def test_a_till_sale_settles_the_same_way_without_a_card_fee(stocked, sunrise, shop):
+    """An in-shop sale is paid at the till: split like any sale, no card fee (even by card), and its part matures
+    a return window after the sale itself (nothing is delivered)."""
+    from datetime import timedelta
+
+    from settlement.models import Maturity
+    from settlement.services import ledger_payment_record
+    from storefront.returns.selectors import return_window_days
+    sale = test_instore_sale.sell(shop, [("LST-a", 1)], method="card", tendered=None, terminal_reference="T-1")
+    order = sale.order
+    assert not Posting.objects.filter(order=order, kind=PostingKind.GATEWAY_FEE).exists()
+    assert Posting.objects.filter(order=order, kind=PostingKind.MARGIN, account__distributor=sunrise).exists()
+    paid = order_payment(order=order)
+    maturity = Maturity.objects.get(order=order)
+    assert maturity.matures_at == paid.paid_at + timedelta(days=return_window_days(store=shop))
+    before = Posting.objects.count()
+    ledger_payment_record(payment=paid)  # the same payment again: nothing new
+    assert Posting.objects.count() == before

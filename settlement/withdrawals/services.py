@@ -134,23 +134,38 @@ def withdrawal_request(*, party, amount, currency: str, actor) -> Withdrawal:
 
 def withdrawal_reject(*, withdrawal: Withdrawal, reason: str, actor) -> Withdrawal:
     """The operator refuses a request: the amount goes back to available."""
+    return _return_funds(withdrawal=withdrawal, reason=reason, actor=actor, expected=Status.REQUESTED,
+                         doing=_("reject"), outcome=Status.REJECTED)
+
+
+def _return_funds(*, withdrawal: Withdrawal, reason: str, actor, expected: str, doing: str,
+                  outcome: str) -> Withdrawal:
+    """A request rejected, or a payout that failed: the whole amount goes back to the party's available balance
+    (from withdrawing, or from payouts in transit once approved), no fee; the reason is kept for the party."""
     reason = (reason or "").strip()
     if not reason:
         raise WithdrawalError(_("Give a reason: the party sees it."))
     with transaction.atomic():
         withdrawal = _locked(withdrawal)
-        if withdrawal.status != Status.REQUESTED:
-            raise _wrong_state(withdrawal, _("reject"))
+        if withdrawal.status != expected:
+            raise _wrong_state(withdrawal, doing)
         party, currency, amount = withdrawal.party, withdrawal.currency, withdrawal.amount
-        _post(withdrawal, "reject", TransactionKind.WITHDRAWAL, [
-            Leg(_account(party, Purpose.WITHDRAWING, currency), -amount, PostingKind.WITHDRAWAL),
-            Leg(_account(party, Purpose.AVAILABLE, currency), amount, PostingKind.WITHDRAWAL),
-        ])
-        withdrawal.status, withdrawal.reason = Status.REJECTED, reason[:255]
-        withdrawal.decided_by, withdrawal.decided_at = saved_user(actor), timezone.now()
-        withdrawal.finished_at = withdrawal.decided_at
-        withdrawal.save(update_fields=["status", "reason", "decided_by", "decided_at", "finished_at"])
-        audit_record(action="withdrawal.rejected", actor=actor, target=withdrawal, changes={"reason": reason})
+        rejected = outcome == Status.REJECTED
+        source = (_account(party, Purpose.WITHDRAWING, currency) if rejected
+                  else _account(None, Purpose.PAYOUTS_IN_TRANSIT, currency))
+        kind = PostingKind.WITHDRAWAL if rejected else PostingKind.PAYOUT
+        _post(withdrawal, "reject" if rejected else "failed",
+              TransactionKind.WITHDRAWAL if rejected else TransactionKind.PAYOUT, [
+                  Leg(source, -amount, kind), Leg(_account(party, Purpose.AVAILABLE, currency), amount, kind)])
+        withdrawal.status, withdrawal.reason = outcome, reason[:255]
+        withdrawal.finished_at = timezone.now()
+        fields = ["status", "reason", "finished_at"]
+        if rejected:
+            withdrawal.decided_by, withdrawal.decided_at = saved_user(actor), withdrawal.finished_at
+            fields += ["decided_by", "decided_at"]
+        withdrawal.save(update_fields=fields)
+        audit_record(action="withdrawal.rejected" if rejected else "withdrawal.failed", actor=actor,
+                     target=withdrawal, changes={"reason": reason})
     return withdrawal
 
 
@@ -241,23 +256,8 @@ def withdrawal_mark_paid(*, withdrawal: Withdrawal, reference: str, actor) -> Wi
 
 def withdrawal_mark_failed(*, withdrawal: Withdrawal, reason: str, actor) -> Withdrawal:
     """The payout did not happen (refused, bounced): the whole amount returns to available, no fee."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise WithdrawalError(_("Give a reason: the party sees it."))
-    with transaction.atomic():
-        withdrawal = _locked(withdrawal)
-        if withdrawal.status != Status.APPROVED:
-            raise _wrong_state(withdrawal, _("mark failed"))
-        party, currency, amount = withdrawal.party, withdrawal.currency, withdrawal.amount
-        _post(withdrawal, "failed", TransactionKind.PAYOUT, [
-            Leg(_account(None, Purpose.PAYOUTS_IN_TRANSIT, currency), -amount, PostingKind.PAYOUT),
-            Leg(_account(party, Purpose.AVAILABLE, currency), amount, PostingKind.PAYOUT),
-        ])
-        withdrawal.status, withdrawal.reason = Status.FAILED, reason[:255]
-        withdrawal.finished_at = timezone.now()
-        withdrawal.save(update_fields=["status", "reason", "finished_at"])
-        audit_record(action="withdrawal.failed", actor=actor, target=withdrawal, changes={"reason": reason})
-    return withdrawal
+    return _return_funds(withdrawal=withdrawal, reason=reason, actor=actor, expected=Status.APPROVED,
+                         doing=_("mark failed"), outcome=Status.FAILED)
 
 
 def payout_account_save(*, party, actor, stripe_account_id: str = "", bank_holder: str = "",
