@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -72,7 +71,7 @@ class Overview:
     negative_available: int = 0
     payouts: Decimal = ZERO
     payout_count: int = 0
-    mismatches: int | None = None
+    mismatches: int = 0
     gmv_by_day: dict = field(default_factory=dict)
     revenue_by_day: dict = field(default_factory=dict)
 
@@ -115,21 +114,11 @@ def _duplicates():
                                   ).values("transaction_id")
 
 
-def mismatch_count() -> int | None:
-    """Unresolved reconciliation mismatches, or None while reconciliation has no such model."""
-    try:
-        model = apps.get_model("mp_reconciliation", "Mismatch")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    rows = model.objects.all()
-    if "resolved_at" in names:
-        rows = rows.filter(resolved_at__isnull=True)
-    elif "resolved" in names:
-        rows = rows.filter(resolved=False)
-    elif "status" in names:
-        rows = rows.exclude(status__in=("resolved", "closed", "ignored"))
-    return rows.count()
+def mismatch_count() -> int:
+    """Reconciliation mismatches not resolved yet."""
+    from settlement.reconciliation.models import Mismatch
+
+    return Mismatch.objects.filter(resolved_at__isnull=True).count()
 
 
 def finance_overview(*, start: date, end: date, currency: str = "CNY") -> Overview:
