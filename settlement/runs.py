@@ -13,6 +13,7 @@ exactly as one uninterrupted run. Two runs at once: the second is refused while 
 import contextlib
 import fcntl
 import os
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -45,9 +46,25 @@ class SettlementBusy(RuntimeError):
     """Another settlement run holds the lock."""
 
 
+_in_this_process = threading.Lock()
+
+
 @contextlib.contextmanager
 def run_lock():
-    """Held for the whole run; released when it ends or its process dies."""
+    """Held for the whole run; released when it ends or its process dies. PostgreSQL's advisory lock is re-entrant
+    within one database session, so a plain lock refuses a second run in this process first."""
+    if not _in_this_process.acquire(blocking=False):
+        raise SettlementBusy(_("A settlement run is already in progress; wait for it to finish."))
+    try:
+        with _database_lock():
+            yield
+    finally:
+        _in_this_process.release()
+
+
+@contextlib.contextmanager
+def _database_lock():
+    """Between processes: a PostgreSQL advisory lock, or a file lock beside the SQLite database."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_KEY])
