@@ -20,7 +20,7 @@ from settlement.models import (
     Purpose,
     TransactionKind,
 )
-from settlement.split import OrderSplit, cents, maturity_date
+from settlement.split import OrderSplit, cents, maturity_redate
 
 ZERO = Decimal("0.00")
 
@@ -117,10 +117,8 @@ def ledger_refund_record(*, refund: Refund) -> LedgerTransaction | None:
 def maturity_refresh(*, order) -> None:
     """Goods of `order` were delivered or cancelled: each unsettled store part gets its maturity date again."""
     with transaction.atomic():
-        for maturity in lock_rows(Maturity.objects.filter(order=order, settled_run=None).select_related("store")):
-            paid_at = (Payment.objects.filter(order=order, status__in=Payment.RECEIVED, duplicate=False)
-                       .values_list("paid_at", flat=True).first())
-            when = maturity_date(order=order, store=maturity.store, paid_at=paid_at)
-            if when != maturity.matures_at:
-                maturity.matures_at = when
-                maturity.save(update_fields=["matures_at"])
+        maturities = lock_rows(Maturity.objects.filter(order=order, settled_run=None).select_related("store"))
+        paid_at = (Payment.objects.filter(order=order, status__in=Payment.RECEIVED, duplicate=False)
+                   .values_list("paid_at", flat=True).first()) if maturities else None
+        for maturity in maturities:
+            maturity_redate(maturity=maturity, order=order, store=maturity.store, paid_at=paid_at)

@@ -90,6 +90,14 @@ def maturity_date(*, order, store, paid_at=None):
     return max(at for _, at in live) + window
 
 
+def maturity_redate(*, maturity: Maturity, order, store, paid_at) -> None:
+    """Give an unsettled maturity the date its store's deliveries now call for (saved only when it changed)."""
+    when = maturity_date(order=order, store=store, paid_at=paid_at)
+    if when != maturity.matures_at:
+        maturity.matures_at = when
+        maturity.save(update_fields=["matures_at"])
+
+
 class OrderSplit:
     """The legs of one payment: `legs()` for the whole order, `line_legs(line)` for the preview."""
 
@@ -114,10 +122,7 @@ class OrderSplit:
         if store.pk not in self._maturities:
             found, _ = Maturity.objects.get_or_create(order=self.order, store=store)
             if found.settled_run_id is None:
-                when = maturity_date(order=self.order, store=store, paid_at=self.payment.paid_at)
-                if when != found.matures_at:
-                    found.matures_at = when
-                    found.save(update_fields=["matures_at"])
+                maturity_redate(maturity=found, order=self.order, store=store, paid_at=self.payment.paid_at)
             self._maturities[store.pk] = found
         return self._maturities[store.pk]
 
