@@ -21,5 +21,6 @@ urlpatterns = [
     path("people/", views.MemberListView.as_view(), name="member-list"),
     path("promotions/", include("distributor.promotions.urls")),
     path("finance/", include("settlement.distributor_urls")),
+    path("customers/", include("customers.distributor_urls")),
     path("finance/withdrawals/", include("settlement.withdrawals.distributor_urls")),
 ]

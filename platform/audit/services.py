@@ -41,3 +41,8 @@ def audit_record(
         facts.recorded.append(action)
     event.save()
     return event
+
+
+def audit_read(*, actor, target: models.Model, what: str, details: dict | None = None) -> AuditEvent:
+    """Record that `actor` looked at sensitive data (a statement, a customer profile): action `read.<what>`."""
+    return audit_record(action=f"read.{what}", actor=actor, target=target, changes=details)

@@ -35,7 +35,7 @@ class BackofficeConfig(OscarDashboardConfig):
         return decorator
 
     def get_urls(self):
-        from backoffice import views
+        from backoffice import audit_views, views
 
         urls = [
             path("suppliers/", views.SupplierListView.as_view(), name="mp-supplier-list"),
@@ -53,14 +53,24 @@ class BackofficeConfig(OscarDashboardConfig):
                 views.PartyStatusView.as_view(),
                 name="mp-party-status",
             ),
-            path("audit/", views.AuditListView.as_view(), name="mp-audit-list"),
+            path("audit/", audit_views.AuditListView.as_view(), name="mp-audit-list"),
         ]
         urls += self._onboarding_urls()
         urls += self._catalogue_urls()
         urls += self._distribution_urls()
         urls += self._payments_urls()
         urls += self._settlement_urls()
+        urls += self._operator_urls()
         return self.post_process_urls(urls)
+
+    def _operator_urls(self):
+        """Analytics, customers, marketplace settings, operators and grants (each app owns its pages)."""
+        from backoffice.access_urls import access_urls
+        from customers.operator_urls import customer_urls
+        from reports.operator_urls import report_urls
+        from siteconfig.operator_urls import config_urls
+
+        return report_urls() + customer_urls() + config_urls() + access_urls()
 
     def _settlement_urls(self):
         """Finance: overview, runs, commission rules, statements, withdrawals, reconciliation."""

@@ -42,6 +42,10 @@ OUR_APPS = [
     "settlement.withdrawals.apps.WithdrawalsConfig",
     "settlement.reconciliation.apps.ReconciliationConfig",
     "cms.apps.CmsConfig",
+    "siteconfig.apps.SiteConfigConfig",
+    "points.apps.PointsConfig",
+    "customers.apps.CustomersConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 OSCAR_APPS = [
@@ -268,7 +272,20 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [
             {"label": _("Bonus rules"), "url_name": "dashboard:mp-bonus-rules"},
             {"label": _("Teams"), "url_name": "dashboard:mp-team-list"},
             {"label": _("Payments"), "url_name": "dashboard:mp-payment-list"},
+            {"label": _("Operators"), "url_name": "dashboard:mp-operator-list"},
+            {"label": _("Temporary grants"), "url_name": "dashboard:mp-grant-list"},
+            {"label": _("Settings"), "url_name": "dashboard:mp-settings"},
             {"label": _("Audit log"), "url_name": "dashboard:mp-audit-list"},
+        ],
+    },
+    {
+        "label": _("Analytics"),
+        "icon": "fas fa-chart-line",
+        "children": [
+            {"label": _("Overview"), "url_name": "dashboard:mp-analytics-overview"},
+            {"label": _("Contribution"), "url_name": "dashboard:mp-contribution"},
+            {"label": _("Product performance"), "url_name": "dashboard:mp-product-performance"},
+            {"label": _("Customers"), "url_name": "dashboard:mp-customer-list"},
         ],
     },
     {
