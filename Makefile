@@ -1,5 +1,5 @@
 # make run   – migrate, load the demo marketplace, serve it (ASGI) on http://127.0.0.1:8000
-# make test  – the whole suite on SQLite + in-memory layer, then again on throwaway PostgreSQL + Redis
+# make test  – the whole suite on SQLite + in-memory layer and, side by side, on throwaway PostgreSQL + Redis
 # make lint | make messages | make clean
 #
 # Every target first creates .venv from requirements.txt (python3.11 if present, else python3); a changed

@@ -11,7 +11,8 @@ it can open (not pass 1's in-memory SQLite), so they run in pass 2 (and skip in 
 Each pass gets its own empty MARKETPLACE_VAR_DIR, so tests never touch the developer's
 var/ (database, media, search index) nor each other's.
 
-Arguments are passed to pytest (both passes), e.g. `tests/run_suite.py -k portal -x`;
+The passes run side by side (their output lines tagged `1|` and `2|`); `--sequential` runs them one
+after the other. Arguments are passed to pytest (both passes), e.g. `tests/run_suite.py -k portal -x`;
 `--embedded-only` skips pass 2. Exits non-zero if any pass failed; a pass that collects
 no tests (pytest exit code 5) counts as failed, as does an installed engine failing to start.
 """
@@ -23,6 +24,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,48 +78,92 @@ def _with_marker(args: list[str], exclude: str) -> list[str]:
     return ["-m", combined, *args]
 
 
-def run_pass(name: str, started: Engines, pytest_args: list[str]) -> PassResult:
-    """Run pytest in a child process with exactly the engines in `started` and a fresh var folder."""
-    env = {key: value for key, value in os.environ.items() if key not in ENGINE_VARIABLES}
-    env.update(started.env)
-    description = started.describe()
-    _banner(f"{name}: {description}")
-    for reason in started.skipped:
-        print(f"  {reason}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="marketplace-test-var-") as var_dir:
-        env["MARKETPLACE_VAR_DIR"] = var_dir
+class RunningPass:
+    """One pass's pytest in a child process with exactly the engines in `started` and a fresh var folder.
+
+    Its output is streamed line by line, prefixed with `tag` when passes run side by side."""
+
+    def __init__(self, name: str, started: Engines, pytest_args: list[str], *, tag: str = ""):
+        env = {key: value for key, value in os.environ.items() if key not in ENGINE_VARIABLES}
+        env.update(started.env)
+        self.name, self.description, self.tag = name, started.describe(), tag
+        _banner(f"{name}: {self.description}")
+        for reason in started.skipped:
+            print(f"  {reason}", flush=True)
+        self.var_dir = tempfile.TemporaryDirectory(prefix="marketplace-test-var-")
+        env["MARKETPLACE_VAR_DIR"] = self.var_dir.name
         command = [sys.executable, "-m", "pytest", *PYTEST_BASE, *pytest_args]
-        print(f"  $ {shlex.join(command)}", flush=True)
-        began = time.monotonic()
-        returncode = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
-        seconds = time.monotonic() - began
-    result = PassResult(name, description, returncode, seconds)
-    print(f"{name}: {result.verdict()} in {seconds:.1f} s on {description}", flush=True)
-    return result
+        print(f"  {tag}$ {shlex.join(command)}", flush=True)
+        self.began = time.monotonic()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.reader = threading.Thread(target=self._stream, daemon=True)
+        self.reader.start()
+
+    def _stream(self) -> None:
+        for line in self.process.stdout:
+            with PRINTING:
+                sys.stdout.write(f"{self.tag}{line}")
+                sys.stdout.flush()
+
+    def wait(self) -> PassResult:
+        returncode = self.process.wait()
+        self.reader.join()
+        seconds = time.monotonic() - self.began
+        self.var_dir.cleanup()
+        result = PassResult(self.name, self.description, returncode, seconds)
+        with PRINTING:
+            print(f"{self.name}: {result.verdict()} in {seconds:.1f} s on {self.description}", flush=True)
+        return result
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+        self.var_dir.cleanup()
+
+
+PRINTING = threading.Lock()
 
 
 def main(argv: list[str]) -> int:
     embedded_only = "--embedded-only" in argv
-    pytest_args = [arg for arg in argv if arg != "--embedded-only"]
+    sequential = "--sequential" in argv
+    pytest_args = [arg for arg in argv if arg not in ("--embedded-only", "--sequential")]
     results: list[PassResult] = []
     notes: list[str] = []
+    side_by_side = not (embedded_only or sequential)
 
-    results.append(run_pass("pass 1/2", Engines(), pytest_args))
-
-    if embedded_only:
-        notes.append("pass 2 (PostgreSQL + Redis) not run: --embedded-only")
-    else:
-        try:
-            with engines() as started:
-                notes += started.skipped
-                if started.env:
-                    pass_two = _with_marker(pytest_args, "(browser and not live_browser)")
-                    results.append(run_pass("pass 2/2", started, pass_two))
-                else:
-                    notes.append("pass 2 not run: neither PostgreSQL nor Redis is installed")
-        except EngineError as error:
-            print(f"\npass 2: an installed engine failed to start:\n{error}", file=sys.stderr, flush=True)
-            results.append(PassResult("pass 2/2", "engines failed to start", 1, 0.0))
+    # The two passes share nothing (own var folder, own database, free ports), so by default they run side by
+    # side: the machine's second core takes pass 2 (PostgreSQL + Redis) while pass 1 runs. Lines are tagged.
+    first = RunningPass("pass 1/2", Engines(), pytest_args, tag="1| " if side_by_side else "")
+    try:
+        if not side_by_side:
+            results.append(first.wait())
+        if embedded_only:
+            notes.append("pass 2 (PostgreSQL + Redis) not run: --embedded-only")
+        else:
+            try:
+                with engines() as started:
+                    notes += started.skipped
+                    if started.env:
+                        pass_two = _with_marker(pytest_args, "(browser and not live_browser)")
+                        second = RunningPass("pass 2/2", started, pass_two, tag="2| " if side_by_side else "")
+                        try:
+                            if side_by_side:
+                                results.append(first.wait())
+                            results.append(second.wait())
+                        finally:
+                            second.stop()
+                    else:
+                        notes.append("pass 2 not run: neither PostgreSQL nor Redis is installed")
+            except EngineError as error:
+                print(f"\npass 2: an installed engine failed to start:\n{error}", file=sys.stderr, flush=True)
+                results.append(PassResult("pass 2/2", "engines failed to start", 1, 0.0))
+        if side_by_side and not any(result.name == "pass 1/2" for result in results):
+            results.insert(0, first.wait())
+    finally:
+        first.stop()
 
     _banner("summary")
     for result in results:
