@@ -19,6 +19,8 @@ urlpatterns = [
     path("team/", views.TeamView.as_view(), name="team"),
     path("team/join/<str:token>/", views.TeamJoinView.as_view(), name="team-join"),
     path("people/", views.MemberListView.as_view(), name="member-list"),
+    path("people/grant/", views.MemberGrantView.as_view(), name="member-grant"),
+    path("people/<int:pk>/revoke/", views.MemberRevokeView.as_view(), name="member-revoke"),
     path("promotions/", include("distributor.promotions.urls")),
     path("finance/", include("settlement.distributor_urls")),
     path("customers/", include("customers.distributor_urls")),

@@ -17,9 +17,10 @@ from distributor import forms, pricing, selectors, services
 from distributor.models import PriceRule, TeamInvitation
 from parties.models import LEADING_ROLES, PartyKind, Supplier
 from parties.selectors import member_list, memberships_of, store_list
+from portal import people
 from portal.access import SESSION_KEY
 from portal.links import safe_next
-from portal.mixins import PortalViewMixin
+from portal.mixins import PortalViewMixin, bound_to_portal
 from supplier import selectors as catalogue
 from supplier.models import SupplierProduct
 
@@ -40,6 +41,7 @@ class DistributorPortalMixin(PortalViewMixin):
         ("distributor:promotion-list", _("Promotions")),
         ("distributor:team", _("Team")),
         ("distributor:member-list", _("People")),
+        ("distributor:customer-list", _("Customers")),
         ("distributor:finance", _("Finance")),
     ]
 
@@ -145,12 +147,9 @@ class StoreDetailView(DistributorPortalMixin, DetailView):
         return context
 
 
-class MemberListView(DistributorPortalMixin, ListView):
-    template_name = "portal/member_list.html"
-    context_object_name = "members"
-
-    def get_queryset(self):
-        return member_list(scope=self.scope)
+# The People page (roles in force and lapsed, what each role may do) with giving and revoking roles: portal.people.
+MemberListView, MemberGrantView, MemberRevokeView = bound_to_portal(
+    DistributorPortalMixin, people.VIEWS, namespace="distributor").values()
 
 
 # --- Distribution market -----------------------------------------------------------------------------------

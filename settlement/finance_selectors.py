@@ -16,7 +16,7 @@ from settlement.selectors import money
 
 ZERO = Decimal("0.00")
 REVENUE_PARTS = (Purpose.COMMISSION, Purpose.WITHDRAWAL_FEES, Purpose.PROMOTIONS, Purpose.TEAM_BONUS,
-                 Purpose.GATEWAY_FEES)
+                 Purpose.GATEWAY_FEES, Purpose.POINTS)
 # Revenue is the plain signed sum of these accounts: credits (commission, fees earned) add, debits (promotions,
 # bonuses, card fees the platform bore) take away.
 

@@ -35,6 +35,7 @@ class Purpose(models.TextChoices):
     WITHDRAWAL_FEES = "withdrawal_fees", _("Withdrawal fee revenue")
     PROMOTIONS = "promotions", _("Promotions paid by the platform")
     TEAM_BONUS = "team_bonus", _("Team bonuses paid")
+    POINTS = "points", _("Points redeemed (borne by the platform)")
     GATEWAY_FEES = "gateway_fees", _("Payment provider fees")
     PAYOUTS_IN_TRANSIT = "payouts_in_transit", _("Payouts in transit")
     SUSPENSE = "suspense", _("Suspense (duplicates, differences)")
@@ -43,7 +44,8 @@ class Purpose(models.TextChoices):
 
 PARTY_PURPOSES = (Purpose.PENDING, Purpose.AVAILABLE, Purpose.WITHDRAWING)
 # Debit-normal accounts (assets, expenses): shown negated so that money held or spent reads positive.
-DEBIT_NORMAL = frozenset({Purpose.CASH, Purpose.PROMOTIONS, Purpose.TEAM_BONUS, Purpose.GATEWAY_FEES})
+DEBIT_NORMAL = frozenset({Purpose.CASH, Purpose.PROMOTIONS, Purpose.TEAM_BONUS, Purpose.GATEWAY_FEES,
+                          Purpose.POINTS})
 
 
 class Account(models.Model):
@@ -130,6 +132,7 @@ class PostingKind(models.TextChoices):
     BONUS = "bonus", _("Team bonus")
     SHIPPING = "shipping", _("Delivery charge")
     GATEWAY_FEE = "gateway_fee", _("Payment provider fee")
+    POINTS = "points", _("Paid with points")
     REVERSAL = "reversal", _("Refund reversal")
     ROUNDING = "rounding", _("Rounding")
     DUPLICATE = "duplicate", _("Duplicate payment")

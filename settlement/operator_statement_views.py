@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from audit.services import audit_read
 from parties.models import Distributor, Supplier
 from settlement.models import Posting
 from settlement.portal_views import export_response, statement_context
 from settlement.selectors import ZERO, Balances, money, party_balances
-from settlement.statements import upcoming_maturities
+from settlement.statements import period_from, upcoming_maturities
 
 KINDS = {"supplier": Supplier, "distributor": Distributor}
 LIMIT = 200
@@ -84,6 +85,8 @@ class StatementPartyView(TemplateView):
                                 csv_url=reverse("dashboard:mp-statement-party-csv", kwargs=args),
                                 xlsx_url=reverse("dashboard:mp-statement-party-xlsx", kwargs=args)),
         )
+        audit_read(actor=self.request.user, target=party, what="statement", party=party,
+                   details={"format": "page", "period": context["period"].query()})
         return context
 
 
@@ -92,6 +95,8 @@ class StatementPartyExport(View):
 
     def get(self, request, *args, **kwargs):
         party = _party(kwargs["kind"], kwargs["pk"])
+        audit_read(actor=request.user, target=party, what="statement", party=party,
+                   details={"format": self.kind, "period": period_from(request.GET).query()})
         return export_response(party=party, params=request.GET, kind=self.kind)
 
 

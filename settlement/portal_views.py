@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from audit.services import audit_read
 from distributor.views import DistributorPortalMixin
 from settlement import exports
 from settlement.selectors import party_balances
@@ -58,6 +59,8 @@ class FinancePage(TemplateView):
             **statement_context(party=party, params=self.request.GET, csv_url=reverse(f"{ns}:statement-csv"),
                                 xlsx_url=reverse(f"{ns}:statement-xlsx")),
         )
+        audit_read(actor=self.request.user, target=party, what="statement",
+                   details={"format": "page", "period": context["period"].query()})
         return context
 
 
@@ -65,6 +68,8 @@ class StatementExport(View):
     kind = "csv"
 
     def get(self, request, *args, **kwargs):
+        audit_read(actor=request.user, target=self.membership.party, what="statement",
+                   details={"format": self.kind, "period": period_from(request.GET).query()})
         return export_response(party=self.membership.party, params=request.GET, kind=self.kind)
 
 

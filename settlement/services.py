@@ -11,6 +11,7 @@ from django.db.models import Q, Sum
 
 from parties.locking import lock_rows
 from payments.models import Payment, Refund
+from points.selectors import refund_restore
 from settlement.ledger import Leg, account_for, ledger_post
 from settlement.models import (
     LedgerTransaction,
@@ -62,7 +63,9 @@ def ledger_refund_record(*, refund: Refund) -> LedgerTransaction | None:
     names them (a return, a cancelled shipment), else across the whole order. The last refund of a payment
     reverses exactly what is left, so a fully refunded order nets to zero for everyone. A reversal of money
     already made available comes out of the available balance (which may go negative and is recovered from
-    later earnings); the card fee is not given back by the provider and stays where it was borne."""
+    later earnings); the card fee is not given back by the provider and stays where it was borne. When points
+    paid part of the order, the refund also reverses the platform's points cost in proportion (the shopper gets
+    those points back), and the sellers' shares by money and points together."""
     key = f"refund:{refund.pk}"
     with transaction.atomic():
         existing = LedgerTransaction.objects.filter(key=key).first()
@@ -76,12 +79,18 @@ def ledger_refund_record(*, refund: Refund) -> LedgerTransaction | None:
         maturities = {m.pk: m for m in lock_rows(Maturity.objects.filter(order=order))}
         originals = list(Posting.objects.filter(order=order, reverses=None)
                          .filter(Q(transaction=paid) | Q(transaction__refund__payment=payment))
-                         .exclude(kind__in=(PostingKind.PAYMENT, PostingKind.GATEWAY_FEE, PostingKind.REFUND))
+                         .exclude(kind__in=(PostingKind.PAYMENT, PostingKind.GATEWAY_FEE, PostingKind.REFUND,
+                                            PostingKind.POINTS))
                          .select_related("account__supplier", "account__distributor").order_by("pk"))
         reversed_so_far = dict(Posting.objects.filter(reverses__in=originals).values("reverses")
                                .annotate(total=Sum("amount")).values_list("reverses", "total"))
         remaining = {p.pk: cents(p.amount + (reversed_so_far.get(p.pk) or ZERO)) for p in originals}
-        amount = refund.amount
+        # Points paid part of the order: the refund gives back their share too (points.selectors.refund_restore),
+        # so the sellers' shares are reversed by the money plus the points' value, and the platform's points cost
+        # by the latter.
+        points_leg = Posting.objects.filter(transaction=paid, kind=PostingKind.POINTS).first()
+        points_back = refund_restore(refund=refund).value if points_leg is not None else ZERO
+        amount = refund.amount + points_back
         refunded_total = payment.amount_refunded
         scope = refund_scope_lines(refund)
         whole = [p for p in originals if remaining[p.pk]]
@@ -95,8 +104,11 @@ def ledger_refund_record(*, refund: Refund) -> LedgerTransaction | None:
             chosen = whole
             value = sum((remaining[p.pk] for p in chosen), ZERO)
         exact = refunded_total >= payment.amount or amount >= value
-        legs = [Leg(account_for(party=None, purpose=Purpose.CASH, currency=payment.currency), amount,
+        legs = [Leg(account_for(party=None, purpose=Purpose.CASH, currency=payment.currency), refund.amount,
                     PostingKind.REFUND, order.pk)]
+        if points_back:
+            legs.append(Leg(points_leg.account, points_back, PostingKind.REVERSAL, order.pk, None, None,
+                            points_leg.pk))
         for posting in chosen:
             part = remaining[posting.pk] if exact else cents(remaining[posting.pk] * amount / value)
             account, maturity_id = posting.account, posting.maturity_id

@@ -10,7 +10,8 @@ what the shopper paid for it, W the wholesale price × quantity, C = P × rate t
   uplines      +bonus each (the distribution rules), paid by the platform's team bonus account
 In a supplier's own (flagship) store the supplier gets +R sale and bears all the commission. Each store's
 delivery charge goes to whoever ships its goods (by units), the card fee (Stripe only) to the platform or the
-seller as the rules say, and the money itself is the debit on the platform's cash account.
+seller as the rules say, and the money itself is the debit on the platform's cash account. Points the shopper paid
+with are a debit on the platform's points account (their value): cash + points pay for the sellers' full shares.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from oscar.core.loading import get_model
 from distributor.promotions.selectors import PLATFORM, discount_costs
 from distributor.selectors import BonusLookups, team_bonus_shares
 from parties.money import CENT
+from points.selectors import order_redeemed
 from settlement.ledger import Leg, account_for
 from settlement.models import CommissionRuleSet, FeeBearer, Maturity, PostingKind, Purpose
 from storefront.models import FulfilmentGroup, OrderShipping
@@ -79,7 +81,7 @@ def maturity_date(*, order, store, paid_at=None):
     paid; a part with nothing left to deliver (all cancelled) matures at once."""
     groups = list(FulfilmentGroup.objects.filter(order=order, lines__line__store=store).distinct()
                   .values_list("status", "delivered_at"))
-    window = timedelta(days=return_window_days(store=store))
+    window = timedelta(days=return_window_days(store=store, at=order.date_placed))  # the window the shopper was given
     if not groups:
         return (paid_at + window) if paid_at else None
     live = [(status, at) for status, at in groups if status != FulfilmentGroup.Status.CANCELLED]
@@ -207,6 +209,9 @@ class OrderSplit:
             return [Leg(cash, -amount, PostingKind.PAYMENT, order_id),
                     Leg(self.account(None, Purpose.SUSPENSE), amount, PostingKind.DUPLICATE, order_id)]
         legs = [Leg(cash, -amount, PostingKind.PAYMENT, order_id)]
+        points = order_redeemed(order=self.order).value
+        if points:  # the shopper paid part with points: the platform bears it, sellers are paid in full
+            legs.append(Leg(self.account(None, Purpose.POINTS), -points, PostingKind.POINTS, order_id))
         for line in self.lines:
             legs += self.line_legs(line)
         legs += self.shipping_legs()

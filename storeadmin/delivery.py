@@ -2,7 +2,6 @@
 and the return window."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from siteconfig.selectors import setting_value
 from storeadmin.managers import ManagerFormMixin
 from storeadmin.views import StoreAdminPortalMixin
 from storefront.models import ShippingRule
@@ -30,7 +30,7 @@ class DeliveryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["return_window_days"]
-        field.help_text = field.help_text % {"days": settings.RETURN_WINDOW_DAYS}
+        field.help_text = field.help_text % {"days": setting_value(key="return_window_days")}
 
 
 class DeliveryView(StoreAdminPortalMixin, ManagerFormMixin, FormView):

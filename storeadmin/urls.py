@@ -7,6 +7,8 @@ app_name = "storeadmin"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("staff/", views.MemberListView.as_view(), name="member-list"),
+    path("staff/grant/", views.MemberGrantView.as_view(), name="member-grant"),
+    path("staff/<int:pk>/revoke/", views.MemberRevokeView.as_view(), name="member-revoke"),
     path("delivery/", delivery.DeliveryView.as_view(), name="delivery"),
     path("storefront/", storefront_profile.StorefrontProfileView.as_view(), name="storefront"),
     path("returns/", include("storefront.returns.storeadmin_urls")),

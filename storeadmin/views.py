@@ -1,11 +1,11 @@
 """Store admin portal pages (phone-first), scoped to the store the user works in."""
 
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from parties.models import PartyKind
-from parties.selectors import member_list
-from portal.mixins import PortalViewMixin
+from portal import people
+from portal.mixins import PortalViewMixin, bound_to_portal
 from storeadmin.selectors import store_today
 
 
@@ -36,9 +36,6 @@ class HomeView(StoreAdminPortalMixin, TemplateView):
         return context
 
 
-class MemberListView(StoreAdminPortalMixin, ListView):
-    template_name = "portal/member_list.html"
-    context_object_name = "members"
-
-    def get_queryset(self):
-        return member_list(scope=self.scope)
+# The People page (roles in force and lapsed, what each role may do) with giving and revoking roles: portal.people.
+MemberListView, MemberGrantView, MemberRevokeView = bound_to_portal(
+    StoreAdminPortalMixin, people.VIEWS, namespace="storeadmin").values()

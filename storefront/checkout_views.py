@@ -6,6 +6,7 @@ in, so one basket can hold several stores' items and is checked out as one order
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,6 +18,7 @@ from oscar.core.loading import get_model
 
 from payments.registry import available_methods
 from payments.selectors import order_payment
+from points.selectors import order_points, point_value, points_balance, points_history, redeem_limit
 from portal.links import safe_next
 from storefront import selectors, services
 from storefront.allocation import product_title
@@ -155,13 +157,24 @@ class CheckoutView(TemplateView):
 
     def form(self, data=None, **kwargs) -> CheckoutForm:
         return CheckoutForm(data, guest=not self.request.user.is_authenticated, methods=available_methods(),
-                            **kwargs)
+                            points_limit=self.points_limit(), **kwargs)
+
+    def points_limit(self) -> int:
+        """The most points the shopper may use on this basket (0 for a guest or a shopper without points)."""
+        if not hasattr(self, "_points_limit"):
+            self._points_limit = 0
+            if points_balance(user=self.request.user) > 0:
+                _charge, total = StoreRules().totals(self.request.basket)
+                self._points_limit = redeem_limit(user=self.request.user, total=total.incl_tax)
+        return self._points_limit
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if "order_total" not in context:
             context.update(basket_context(self.request.basket))
         context.setdefault("form", self.form(initial={"expected_total": context["order_total"]}))
+        context.update(points_balance=points_balance(user=self.request.user), points_limit=self.points_limit(),
+                       point_value=point_value())
         return context
 
     def post(self, request):
@@ -173,7 +186,7 @@ class CheckoutView(TemplateView):
             order = services.order_place(basket=request.basket, user=request.user,
                                          guest_email=data.get("email", ""), shipping_address=data["address"],
                                          payment_method=data["payment_method"],
-                                         expected_total=data.get("expected_total"))
+                                         expected_total=data.get("expected_total"), points=data.get("points", 0))
         except services.PriceChanged as error:
             _errors(request, error)
             return redirect("storefront:basket")
@@ -183,6 +196,7 @@ class CheckoutView(TemplateView):
             now = basket_context(request.basket)
             again = request.POST.copy()
             again["expected_total"] = str(now["order_total"])
+            self.__dict__.pop("_points_limit", None)
             form = self.form(again)
             form.is_valid()
             return self.render_to_response(self.get_context_data(form=form, **now))
@@ -215,10 +229,27 @@ class OrderDetailView(TemplateView):
         order = selectors.shopper_order(request=self.request, number=kwargs["number"],
                                         token=self.request.GET.get("t", ""))
         context.update(order=order, summary=selectors.order_summary(order=order), payment=order_payment(order=order),
+                       points=order_points(order=order),
                        placed=self.request.GET.get("placed") == "1",
                        returns_url=reverse("storefront:returns:create", args=[order.number])
                        if order_is_paid(order=order) else "",
                        returns_list_url=reverse("storefront:returns:list", args=[order.number])
                        if order.return_requests.exists() else "",
                        stripe_publishable_key=settings.STRIPE_PUBLISHABLE_KEY)
+        return context
+
+
+class PointsView(LoginRequiredMixin, ListView):
+    """My points: the signed-in shopper's balance and every entry, newest first, with its order."""
+
+    template_name = "storefront/points.html"
+    context_object_name = "entries"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return points_history(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(balance=points_balance(user=self.request.user), point_value=point_value())
         return context

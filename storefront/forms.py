@@ -23,7 +23,8 @@ class VoucherForm(forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    """Who gets the order and where; how to pay. A guest gives an e-mail address for the confirmation."""
+    """Who gets the order and where; how to pay (and how many points to use, for a signed-in shopper who has some).
+    A guest gives an e-mail address for the confirmation."""
 
     email = forms.EmailField(label=_("E-mail"), required=False)
     name = forms.CharField(label=_("Recipient"), max_length=255)
@@ -37,10 +38,16 @@ class CheckoutForm(forms.Form):
                                      .order_by("-display_order", "printable_name"))
     payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
     expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=12, decimal_places=2)
+    points = forms.IntegerField(label=_("Points to use"), required=False, min_value=0, initial=0)
 
-    def __init__(self, *args, guest: bool, methods, **kwargs):
+    def __init__(self, *args, guest: bool, methods, points_limit: int | None = None, **kwargs):
+        """`points_limit`: the most points the shopper may use (None or 0: no points field)."""
         super().__init__(*args, **kwargs)
         self.guest = guest
+        if guest or not points_limit:
+            del self.fields["points"]
+        else:
+            self.fields["points"].help_text = _("Up to %(limit)s points.") % {"limit": points_limit}
         self.fields["payment_method"].choices = [(method.code, method.label) for method in methods]
         if methods:
             self.fields["payment_method"].initial = methods[0].code
@@ -62,4 +69,5 @@ class CheckoutForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         data["address"] = address
+        data["points"] = data.get("points") or 0
         return data

@@ -24,6 +24,7 @@ from inventory.selectors import available_in
 from inventory.services import stock_allocate
 from parties.models import Store, Warehouse
 from parties.money import CENT
+from points.services import points_redeem
 from storefront.allocation import SoldOut, product_title
 from storefront.emails import send_order_confirmation
 from storefront.events import order_placed_notify
@@ -73,14 +74,16 @@ def _not_sold(basket, lines) -> list[str]:
 
 def order_place(*, basket, store: Store | None = None, user=None, guest_email: str = "", shipping_address=None,
                 payment_method: str = "offline", order_number: str | None = None, date_placed=None,
-                notify: bool = True, expected_total: Decimal | None = None):
+                notify: bool = True, expected_total: Decimal | None = None, points: int = 0):
     """Place the basket as one order (its lines may come from several stores); returns the order.
 
     Each line is priced by the store it was added in (`store`: the store of lines added without one). The
     order gets one delivery charge per store, one fulfilment group per shipping warehouse and a payment of
     `payment_method` waiting to be paid. The shopper is e-mailed once the order commits (`notify`).
     `expected_total`: the total the shopper was shown; any other total (a promotion ended, a delivery charge
-    changed) is refused so they can look again.
+    changed) is refused so they can look again. `points`: the signed-in shopper's points to pay part of it with
+    (within their balance and the cap, see `points.services.points_redeem`); the order total stays the goods'
+    value and its payment asks for the rest.
     """
     from payments.registry import get_method
     from payments.services import payment_start
@@ -108,6 +111,10 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
             raise CheckoutError(_("Enter your e-mail address so we can send the order confirmation."))
     if shipping_address is None:
         raise CheckoutError(_("Enter the delivery address."))
+    if points < 0:
+        raise CheckoutError(_("Enter the points to use as 0 or more."))
+    if points and not user.is_authenticated:
+        raise CheckoutError(_("Sign in to use points: guests have none."))
     Applicator().apply(basket, user, None)
     with transaction.atomic():
         # A quick unlocked look first: most sold-out baskets stop here without writing anything. The real
@@ -137,6 +144,11 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
         OrderShipping.objects.bulk_create([
             OrderShipping(order=order, store=item.store, charge=item.charge, items_total=item.items_total)
             for item in shipping.charges(basket)])
+        if points:
+            try:
+                points_redeem(user=user, order=order, points=points)
+            except ValidationError as error:  # more than the balance or the cap: the order is rolled back
+                raise CheckoutError(error.messages) from error
         payment_start(order=order, method_code=payment_method)
         order_placed_notify(order=order)
         basket.submit()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("basket/coupon/", checkout_views.VoucherAddView.as_view(), name="voucher-add"),
     path("basket/coupon/remove/", checkout_views.VoucherRemoveView.as_view(), name="voucher-remove"),
     path("checkout/", checkout_views.CheckoutView.as_view(), name="checkout"),
+    path("points/", checkout_views.PointsView.as_view(), name="points"),
     path("orders/", checkout_views.OrderListView.as_view(), name="order-list"),
     path("orders/<str:number>/", checkout_views.OrderDetailView.as_view(), name="order"),
     path("orders/", include("storefront.returns.urls")),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from audit.services import audit_record, saved_user
-from inventory.services import stock_levels_set, stock_opening_record
+from inventory.services import new_row_threshold, stock_levels_set, stock_opening_record
 from notifications.audiences import Audience
 from notifications.services import event_emit
 from onboarding.selectors import effective_plan, plan_has_product_room
@@ -128,6 +128,7 @@ def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Look
     existing = {} if new else {row["record"].partner_sku: row for row in selectors.variant_rows(entry=entry)
                                if row["record"]}
     wanted = {v.sku.strip(): v for v in data.variants}
+    threshold = new_row_threshold()  # new warehouse rows start at the marketplace's low-stock default
     for sku, row in existing.items():
         if sku not in wanted and parent.is_parent:
             row["product"].delete()
@@ -155,7 +156,8 @@ def _write_variants(*, entry: SupplierProduct, data: ProductInput, lookups: Look
         record.save()
         if is_new:  # no warehouse rows yet: one insert and their opening movements (bulk import speed)
             rows = WarehouseStock.objects.bulk_create([
-                WarehouseStock(stockrecord=record, warehouse=lookups.warehouses[code], on_hand=quantity)
+                WarehouseStock(stockrecord=record, warehouse=lookups.warehouses[code], on_hand=quantity,
+                               low_stock_threshold=threshold)
                 for code, quantity in variant.stock.items()])
             stock_opening_record(rows=rows, actor=actor, reason=_("Opening stock"))
             continue

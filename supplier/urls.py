@@ -23,6 +23,8 @@ urlpatterns = [
     path("warehouses/new/", views.WarehouseCreateView.as_view(), name="warehouse-create"),
     path("warehouses/<int:pk>/", views.WarehouseDetailView.as_view(), name="warehouse-detail"),
     path("team/", views.MemberListView.as_view(), name="member-list"),
+    path("team/grant/", views.MemberGrantView.as_view(), name="member-grant"),
+    path("team/<int:pk>/revoke/", views.MemberRevokeView.as_view(), name="member-revoke"),
     path("returns/", include("storefront.returns.supplier_urls")),
     path("stocktakes/", include("inventory.stocktake.supplier_urls")),
     path("fulfilment/", include("storefront.fulfilment.supplier_urls")),

@@ -17,8 +17,9 @@ from parties import services as party_services
 from parties.models import PartyKind
 from parties.scoping import scoped
 from parties.selectors import member_list, store_list, warehouse_list
+from portal import people
 from portal.links import safe_next
-from portal.mixins import PortalViewMixin
+from portal.mixins import PortalViewMixin, bound_to_portal
 from settlement.selectors import party_balances
 from supplier import forms, imports, selectors, services, spreadsheet
 from supplier.imports import import_staging
@@ -87,12 +88,9 @@ class WarehouseDetailView(SupplierPortalMixin, DetailView):
         return get_object_or_404(warehouse_list(scope=self.scope), pk=self.kwargs["pk"])
 
 
-class MemberListView(SupplierPortalMixin, ListView):
-    template_name = "portal/member_list.html"
-    context_object_name = "members"
-
-    def get_queryset(self):
-        return member_list(scope=self.scope)
+# The People page (roles in force and lapsed, what each role may do) with giving and revoking roles: portal.people.
+MemberListView, MemberGrantView, MemberRevokeView = bound_to_portal(
+    SupplierPortalMixin, people.VIEWS, namespace="supplier").values()
 
 
 # --- Catalogue -------------------------------------------------------------------------------------------

@@ -554,3 +554,21 @@ OPERATOR_TARGETS.update(WITHDRAWAL_ENTRIES)
 from tests.isolation_statements import ENTRIES as STATEMENT_ENTRIES  # noqa: E402
 
 OPERATOR_TARGETS.update(STATEMENT_ENTRIES)
+
+# --- the operator's back-office (issue 9) ----------------------------------------------------------------------------
+from tests.isolation_customers import OPERATOR_ENTRIES as CUSTOMER_OPERATOR_ENTRIES  # noqa: E402
+from tests.isolation_customers import PORTAL_ENTRIES as CUSTOMER_PORTAL_ENTRIES  # noqa: E402
+
+PORTAL_TARGETS.update(CUSTOMER_PORTAL_ENTRIES)
+OPERATOR_TARGETS.update(CUSTOMER_OPERATOR_ENTRIES)
+from tests.isolation_settings import OPERATOR_ENTRIES as SETTINGS_ENTRIES  # noqa: E402
+
+OPERATOR_TARGETS.update(SETTINGS_ENTRIES)
+from tests.isolation_reports import ENTRIES as REPORT_ENTRIES  # noqa: E402
+
+OPERATOR_TARGETS.update(REPORT_ENTRIES)
+from tests.isolation_grants import OPERATOR_ENTRIES as GRANT_OPERATOR_ENTRIES  # noqa: E402
+from tests.isolation_grants import PORTAL_ENTRIES as GRANT_PORTAL_ENTRIES  # noqa: E402
+
+OPERATOR_TARGETS.update(GRANT_OPERATOR_ENTRIES)
+PORTAL_TARGETS.update({name: PortalTarget(**entry) for name, entry in GRANT_PORTAL_ENTRIES.items()})

@@ -40,7 +40,7 @@ def paid(payment: Payment) -> Payment:
 # --- registry -------------------------------------------------------------------------------------------------------
 
 
-def test_offline_is_always_offered_and_stripe_only_with_its_keys(settings):
+def test_offline_is_always_offered_and_stripe_only_with_its_keys(settings, db):
     settings.STRIPE_ENABLED = False
     assert [m.code for m in available_methods()] == ["offline"]
     with pytest.raises(PaymentError, match="Card \\(Stripe\\) is not available right now"):

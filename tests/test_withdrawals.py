@@ -306,10 +306,13 @@ def test_the_portal_page_requests_a_withdrawal_and_shows_its_history(harbor, sig
     assert PayoutAccount.objects.get(distributor=harbor).bank_account == "ICBC 6222 0000 1111"
 
 
-def test_staff_of_a_party_may_look_but_not_withdraw(harbor, signed_in):
-    Membership.objects.filter(user__email="harbor@demo.test", distributor=harbor).update(role=Role.STAFF)
+def test_finance_staff_may_look_but_not_withdraw_and_shop_staff_may_not_look(harbor, signed_in):
+    membership = Membership.objects.filter(user__email="harbor@demo.test", distributor=harbor)
+    membership.update(role=Role.STAFF)
     client = signed_in("harbor@demo.test")
     url = reverse("distributor:withdrawal-list")
+    assert client.get(url).status_code == 403  # staff's role has no finance
+    membership.update(role=Role.FINANCE)
     assert "Only the owner or a manager can request withdrawals" in client.get(url).content.decode()
     response = client.post(url, {"action": "request", "amount": "150.00"})
     assert response.status_code == 403

@@ -12,6 +12,7 @@ class RequestFacts:
     method: str = ""
     path: str = ""
     recorded: list = field(default_factory=list)
+    party: object = None  # the supplier, distributor or store a portal page acts for (set by PortalViewMixin)
 
 
 current_request: ContextVar[RequestFacts | None] = ContextVar("audit_current_request", default=None)
@@ -26,3 +27,10 @@ def client_ip(request) -> str | None:
         if forwarded:
             return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def set_request_party(party) -> None:
+    """Remember which party the current request acts for, so its audit events name it without being told."""
+    facts = current_request.get()
+    if facts is not None:
+        facts.party = party

@@ -21,12 +21,17 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=255, blank=True)
     method = models.CharField(max_length=8, blank=True)
     path = models.CharField(_("page"), max_length=512, blank=True)
+    # The party the action was for: given by the caller, else the portal membership the request acted for.
+    party_type = models.CharField(_("party kind"), max_length=16, blank=True)  # supplier, distributor, store
+    party_id = models.PositiveIntegerField(null=True, blank=True)
+    party_repr = models.CharField(_("party"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="mp_audit_target")]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="mp_audit_target"),
+                   models.Index(fields=["party_type", "party_id", "at"], name="mp_audit_party")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"

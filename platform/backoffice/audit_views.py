@@ -1,4 +1,5 @@
-"""The operator's audit log: every change and every read of sensitive data, filtered."""
+"""The operator's audit log: every change and every read of sensitive data, filtered by who, party, object, action
+and date. Bad filter input is named in a message and that filter is left out; the rest still apply."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -6,7 +7,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from audit.selectors import audit_event_list
+from audit.selectors import AuditFilters, audit_event_list
+from parties.models import PartyKind
+
+TEXT_FILTERS = ("actor", "party_type", "party", "object_type", "object_id", "target", "action", "since", "until")
 
 
 class AuditListView(ListView):
@@ -17,13 +21,23 @@ class AuditListView(ListView):
 
     def get_queryset(self):
         params = self.request.GET
-        return audit_event_list(
+        since, until = self._date("since"), self._date("until")
+        if since and until and since > until:
+            messages.error(self.request, _("The range from %(since)s to %(until)s ends before it starts; the dates "
+                                           "were not applied.") % {"since": since, "until": until})
+            since = until = None
+        return audit_event_list(AuditFilters(
             actor=params.get("actor", "").strip(),
-            action=params.get("action", "").strip(),
+            party_type=params.get("party_type", "").strip(),
+            party=params.get("party", "").strip(),
+            object_type=params.get("object_type", "").strip(),
+            object_id=params.get("object_id", "").strip(),
             target=params.get("target", "").strip(),
-            since=self._date("since"),
-            until=self._date("until"),
-        )
+            action=params.get("action", "").strip(),
+            reads_only=params.get("reads") == "1",
+            since=since,
+            until=until,
+        ))
 
     def _date(self, name):
         raw = self.request.GET.get(name, "").strip()
@@ -40,5 +54,7 @@ class AuditListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filters"] = {k: self.request.GET.get(k, "") for k in ("actor", "action", "target", "since", "until")}
+        context["filters"] = {k: self.request.GET.get(k, "") for k in TEXT_FILTERS}
+        context["filters"]["reads"] = self.request.GET.get("reads") == "1"
+        context["party_types"] = PartyKind.choices
         return context

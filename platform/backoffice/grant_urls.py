@@ -1,12 +1,13 @@
-"""Temporary grants in the back-office (PLACEHOLDER stub: the permissions helper replaces it)."""
+"""Temporary grants in the back-office (views in backoffice.grant_views)."""
 
-from django.http import HttpResponse
 from django.urls import path
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("placeholder")
-
-
 def grant_urls() -> list:
-    return [path("grants/", _placeholder, name="mp-grant-list")]
+    from backoffice import grant_views
+
+    return [
+        path("grants/", grant_views.GrantListView.as_view(), name="mp-grant-list"),
+        path("grants/new/", grant_views.GrantCreateView.as_view(), name="mp-grant-create"),
+        path("grants/<int:pk>/revoke/", grant_views.GrantRevokeView.as_view(), name="mp-grant-revoke"),
+    ]

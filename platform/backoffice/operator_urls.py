@@ -1,12 +1,12 @@
-"""Operator accounts in the back-office (PLACEHOLDER stub: the management helper replaces it)."""
+"""Operator accounts in the back-office (staff only, see backoffice.apps)."""
 
-from django.http import HttpResponse
 from django.urls import path
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("placeholder")
-
-
 def operator_urls() -> list:
-    return [path("operators/", _placeholder, name="mp-operator-list")]
+    from backoffice.operator_views import OperatorListView, OperatorStatusView
+
+    return [
+        path("operators/", OperatorListView.as_view(), name="mp-operator-list"),
+        path("operators/<int:pk>/status/", OperatorStatusView.as_view(), name="mp-operator-status"),
+    ]

@@ -5,8 +5,11 @@ still go through the scoping helper with the operator scope so one code
 path serves every portal.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -16,10 +19,11 @@ from django.views.generic import DetailView, ListView
 from audit.models import AuditEvent
 from backoffice.distribution_selectors import team_rows
 from distributor.selectors import team_size, team_tree, upline_chain
-from parties.models import Distributor, Plan, Store, Supplier
+from parties.models import Distributor, PartyStatus, Plan, Store, Supplier
 from parties.scoping import Scope, scoped
 from parties.selectors import distributor_list, member_list, store_list, supplier_list, warehouse_list
 from parties.services import party_set_status
+from settlement.selectors import party_balances
 
 OPERATOR = Scope.operator()
 PARTY_MODELS = {"supplier": Supplier, "distributor": Distributor, "store": Store}
@@ -27,16 +31,42 @@ DETAIL_URLS = {"supplier": "dashboard:mp-supplier-detail", "distributor": "dashb
                "store": "dashboard:mp-store-detail"}
 
 
+NO_PLAN = "default"  # the plan filter's value for parties on the default plan (no plan of their own)
+
+
 class SearchListView(ListView):
+    """Search by name, filter by status and plan (an unknown filter value filters nothing)."""
+
     paginate_by = 50
     selector = None
 
+    def filters(self) -> dict:
+        status = self.request.GET.get("status", "")
+        plan = self.request.GET.get("plan", "")
+        return {"q": self.request.GET.get("q", "").strip(),
+                "status": status if status in PartyStatus.values else "",
+                "plan": plan if plan == NO_PLAN or plan in {p.code for p in self.plans()} else ""}
+
+    def plans(self) -> list:
+        if not hasattr(self, "_plans"):
+            self._plans = list(scoped(Plan.objects.order_by("code"), scope=OPERATOR))
+        return self._plans
+
     def get_queryset(self):
-        return type(self).selector(scope=OPERATOR, search=self.request.GET.get("q", "").strip())
+        f = self.filters()
+        qs = type(self).selector(scope=OPERATOR, search=f["q"])
+        if f["status"]:
+            qs = qs.filter(status=f["status"])
+        if f["plan"] == NO_PLAN:
+            qs = qs.filter(plan__isnull=True)
+        elif f["plan"]:
+            qs = qs.filter(plan__code=f["plan"])
+        return qs.select_related("plan")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["q"] = self.request.GET.get("q", "")
+        f = self.filters()
+        context.update(q=f["q"], filters=f, statuses=PartyStatus.choices, plans=self.plans(), no_plan=NO_PLAN)
         return context
 
 
@@ -73,14 +103,25 @@ class PartyDetailView(DetailView):
             members=member_list(scope=scope),
             stores=store_list(scope=scope) if self.kind != "store" else [],
             warehouses=warehouse_list(scope=scope) if self.kind == "supplier" else [],
-            history=AuditEvent.objects.filter(target_type__model=self.kind, target_id=str(party.pk))[:20],
+            history=party_activity(party=party, store_ids=scope.store_ids),
             plans=scoped(Plan.objects.order_by("code"), scope=OPERATOR),  # for the plan form
+            balance_owner=party.owner if self.kind == "store" else party,
         )
+        context["balances"] = party_balances(party=context["balance_owner"], currency=settings.OSCAR_DEFAULT_CURRENCY)
         if self.kind == "distributor":
             tree = team_tree(distributor=party)
             context.update(upline=upline_chain(distributor=party, levels=None), team=team_rows(tree),
                            team_size=team_size(tree))
         return context
+
+
+def party_activity(*, party, store_ids) -> list[AuditEvent]:
+    """The last 20 audit events whose target is the party or one of its stores (one query)."""
+    store_type = ContentType.objects.get_for_model(Store)
+    condition = Q(target_type=ContentType.objects.get_for_model(party), target_id=str(party.pk))
+    if store_ids:
+        condition |= Q(target_type=store_type, target_id__in=[str(pk) for pk in store_ids])
+    return list(AuditEvent.objects.filter(condition).order_by("-at", "-pk")[:20])
 
 
 class SupplierDetailView(PartyDetailView):

@@ -1,14 +1,10 @@
-"""Distributor portal: its shoppers (PLACEHOLDER stubs: the customers helper replaces them)."""
+"""Distributor portal: its shoppers (mounted at /distributor/customers/, in the "distributor" namespace)."""
 
-from django.http import HttpResponse
 from django.urls import path
 
-
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("placeholder")
-
+from customers import distributor_views as views
 
 urlpatterns = [
-    path("", _placeholder, name="customer-list"),
-    path("<int:pk>/", _placeholder, name="customer-detail"),
+    path("", views.CustomerListView.as_view(), name="customer-list"),
+    path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer-detail"),
 ]

@@ -1,15 +1,13 @@
-"""Customer pages in the back-office (PLACEHOLDER stubs: the customers helper replaces them)."""
+"""Customer pages in the back-office (mounted by backoffice.apps under /shop/dashboard/platform/)."""
 
-from django.http import HttpResponse
 from django.urls import path
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("placeholder")
-
-
 def customer_urls() -> list:
+    from customers import operator_views as views
+
     return [
-        path("customers/", _placeholder, name="mp-customer-list"),
-        path("customers/<int:pk>/", _placeholder, name="mp-customer-detail"),
+        path("customers/", views.CustomerListView.as_view(), name="mp-customer-list"),
+        path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="mp-customer-detail"),
+        path("customers/<int:pk>/merge/", views.CustomerMergeView.as_view(), name="mp-customer-merge"),
     ]

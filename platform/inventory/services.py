@@ -75,10 +75,20 @@ def stock_rows_lock(*, pairs: Iterable[tuple[int, int]], create: bool = False) -
     rows = _lock_pairs(pairs)
     missing = pairs - set(rows)
     if create and missing:
-        WarehouseStock.objects.bulk_create([WarehouseStock(warehouse_id=w, stockrecord_id=s) for w, s in missing],
+        threshold = new_row_threshold()
+        WarehouseStock.objects.bulk_create([WarehouseStock(warehouse_id=w, stockrecord_id=s,
+                                                           low_stock_threshold=threshold) for w, s in missing],
                                            ignore_conflicts=True)  # a concurrent creator may have won: fine
         rows.update(_lock_pairs(missing))
     return rows
+
+
+def new_row_threshold() -> int | None:
+    """No threshold set yet on a new stock row: the marketplace default (the operator's low-stock setting; None
+    until the operator sets one: no alerts)."""
+    from siteconfig.selectors import setting_value
+
+    return setting_value(key="low_stock_default")
 
 
 def _lock_pairs(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], WarehouseStock]:

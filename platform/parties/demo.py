@@ -62,10 +62,11 @@ STORES = [
 USERS = [
     ("operator@demo.test", "Olivia", "Operator", [], True),
     ("supplier@demo.test", "Chen", "Wei", [("supplier", "green-leaf-tea", Role.OWNER)], False),
-    ("warehouse@demo.test", "Li", "Na", [("supplier", "green-leaf-tea", Role.STAFF)], False),
+    ("warehouse@demo.test", "Li", "Na", [("supplier", "green-leaf-tea", Role.WAREHOUSE)], False),
     ("grain@demo.test", "Zhao", "Lei", [("supplier", "golden-grain", Role.OWNER)], False),
     ("home@demo.test", "Sun", "Mei", [("supplier", "blue-river-home", Role.OWNER)], False),
     ("distributor@demo.test", "Wang", "Fang", [("distributor", "sunrise-retail", Role.OWNER)], False),
+    ("finance@demo.test", "Qian", "Hui", [("distributor", "sunrise-retail", Role.FINANCE)], False),
     ("harbor@demo.test", "Liu", "Yang", [("distributor", "harbor-goods", Role.OWNER)], False),
     ("maple@demo.test", "Huang", "Jie", [("distributor", "maple-lifestyle", Role.OWNER)], False),
     ("storeadmin@demo.test", "Zhang", "Min", [("store", "sunrise-online", Role.MANAGER)], False),
@@ -80,6 +81,8 @@ LOGINS = [
     DemoLogin("Supplier", "supplier@demo.test", "/supplier/"),
     DemoLogin("Distributor", "distributor@demo.test", "/distributor/"),
     DemoLogin("Store admin", "storeadmin@demo.test", "/store/"),
+    DemoLogin("Finance (a distributor's)", "finance@demo.test", "/distributor/finance/"),
+    DemoLogin("Warehouse (a supplier's)", "warehouse@demo.test", "/supplier/stock/"),
     DemoLogin("Several roles", "multi@demo.test", "/portal/"),
     DemoLogin("Shopper", "shopper@demo.test", "/s/orders/"),
 ]

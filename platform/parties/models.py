@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -230,7 +231,13 @@ class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     MANAGER = "manager", _("Manager")
     STAFF = "staff", _("Staff")
+    FINANCE = "finance", _("Finance")
+    WAREHOUSE = "warehouse", _("Warehouse")
 
+
+# How far a role reaches when it gives roles to others: nobody gives a role above their own (a manager cannot make
+# an owner). The roles below manager are peers. What each role may open is in `parties.capabilities`.
+ROLE_RANK = {Role.OWNER: 3, Role.MANAGER: 2, Role.STAFF: 1, Role.FINANCE: 1, Role.WAREHOUSE: 1}
 
 # Who speaks for a party or store: changes its settings, decides its returns, marks its payments, recruits.
 LEADING_ROLES = (Role.OWNER, Role.MANAGER)
@@ -242,8 +249,26 @@ class PartyKind(models.TextChoices):
     STORE = "store", _("Store")
 
 
+def in_force_q(at=None) -> Q:
+    """Memberships in force at `at` (now): no end, or an end still ahead."""
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=at or timezone.now())
+
+
+class InForceManager(models.Manager):
+    """`Membership.objects`: only memberships in force. A temporary grant past its end lapses by itself everywhere
+    (portals, switcher, notification audiences, role checks in services) without a job to delete it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(in_force_q())
+
+
 class Membership(models.Model):
-    """A user's role in exactly one supplier, distributor or store."""
+    """A user's role in exactly one supplier, distributor or store, possibly until a moment (a temporary grant).
+
+    `objects` sees memberships in force only; `all_objects` also the lapsed ones (People pages, the operator's
+    grant list, the grant service that reuses a lapsed row). Revoking early sets `expires_at` to the moment of
+    revocation, so a revoked grant reads as lapsed.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
@@ -253,6 +278,13 @@ class Membership(models.Model):
     store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True,
+                                      help_text=_("Empty: until revoked. Past this moment the role lapses."))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("granted by"))
+
+    objects = InForceManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -287,6 +319,10 @@ class Membership(models.Model):
     @property
     def party(self):
         return self.supplier or self.distributor or self.store
+
+    @property
+    def is_lapsed(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def party_is_active(self) -> bool:

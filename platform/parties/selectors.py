@@ -1,8 +1,9 @@
 """Read-side queries about parties, always through the scoping helper."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from parties.models import LEADING_ROLES, Distributor, Membership, Store, Supplier, Warehouse
+from parties.models import LEADING_ROLES, Distributor, Membership, Store, Supplier, Warehouse, in_force_q
 from parties.scoping import Scope, scoped
 
 
@@ -31,14 +32,35 @@ def warehouse_list(*, scope: Scope) -> QuerySet[Warehouse]:
     return scoped(Warehouse.objects.select_related("supplier"), scope=scope).order_by("code")
 
 
-def member_list(*, scope: Scope) -> QuerySet[Membership]:
+def member_list(*, scope: Scope, lapsed: bool = False) -> QuerySet[Membership]:
+    """The party's people (its stores' included); with `lapsed`, also ended grants (the People pages show both)."""
+    manager = Membership.all_objects if lapsed else Membership.objects
     return scoped(
-        Membership.objects.select_related("user", "supplier", "distributor", "store"), scope=scope
+        manager.select_related("user", "supplier", "distributor", "store", "granted_by"), scope=scope
     ).order_by("pk")
 
 
+def grant_list(*, status: str = "", search: str = "") -> QuerySet[Membership]:
+    """The operator's list of grants (memberships given through the grant service, or with an end), any party.
+
+    `status` "active" or "lapsed" narrows it; `search` matches the user's e-mail or the party's name or slug.
+    """
+    qs = Membership.all_objects.filter(Q(granted_by__isnull=False) | Q(expires_at__isnull=False))
+    if status == "active":
+        qs = qs.filter(in_force_q())
+    elif status == "lapsed":
+        qs = qs.filter(expires_at__lte=timezone.now())
+    if search:
+        condition = Q(user__email__icontains=search) | Q(user__username__icontains=search)
+        for kind in ("supplier", "distributor", "store"):
+            condition |= (Q(**{f"{kind}__name__icontains": search}) | Q(**{f"{kind}__name_zh__icontains": search})
+                          | Q(**{f"{kind}__slug__icontains": search}))
+        qs = qs.filter(condition)
+    return qs.select_related("user", "supplier", "distributor", "store", "granted_by").order_by("-created_at", "-pk")
+
+
 def memberships_of(*, user) -> list[Membership]:
-    """Every membership a user holds, parties joined, in a stable order."""
+    """Every membership a user holds and that is in force (a lapsed grant is ignored), parties joined."""
     if not user.is_authenticated:
         return []
     return list(

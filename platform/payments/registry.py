@@ -151,9 +151,19 @@ register(InShopCash())
 register(InShopCard())
 
 
+def switched_off() -> set[str]:
+    """The codes the operator switched off in the marketplace settings (one query)."""
+    from siteconfig.selectors import setting_value
+
+    return set(setting_value(key="payment_methods_disabled"))
+
+
 def available_methods() -> list[PaymentMethod]:
-    """The methods a shopper may choose now, offline first (the shops' till methods are not among them)."""
-    return [method for method in _METHODS.values() if method.is_enabled() and not method.in_shop]
+    """The methods a shopper may choose now, offline first (the shops' till methods are not among them, nor the
+    methods the operator switched off)."""
+    off = switched_off()
+    return [method for method in _METHODS.values()
+            if method.is_enabled() and not method.in_shop and method.code not in off]
 
 
 def all_methods() -> list[PaymentMethod]:
@@ -167,7 +177,7 @@ def get_method(code: str) -> PaymentMethod:
     if method is None or method.in_shop:
         raise PaymentError(gettext("Unknown payment method “%(code)s”. Choose one of the methods offered.")
                            % {"code": code})
-    if not method.is_enabled():
+    if not method.is_enabled() or method.code in switched_off():
         raise PaymentError(gettext("%(method)s is not available right now. Choose another payment method.")
                            % {"method": method.label})
     return method

@@ -8,8 +8,11 @@ signed webhook → `stripe_webhook_receive` (one `StripeEvent` per event id, pro
 / `payment_failed` / `payment_refunds_sync`. Either way the order moves "Pending payment" → "Paid". Events may
 come in any order: nothing un-pays a payment. Money received for an order already paid (or cancelled) is kept on
 record, flagged `duplicate` and refunded in full at once; the order is never marked twice. `payment_refund` is
-idempotent by the caller's key and moves a fully refunded order to "Refunded". Every command locks the order,
-then its payment rows (`lock_rows`), so the webhook, the store and the operator queue instead of racing.
+idempotent by the caller's key and moves a fully refunded order to "Refunded". The amount asked is the order's
+total less the points the shopper used at checkout (`points.selectors.order_payable`); a received payment earns
+the shopper points and each refund takes back and gives back points in proportion (`points.services`). Every
+command locks the order, then its payment rows (`lock_rows`), so the webhook, the store and the operator queue
+instead of racing.
 """
 
 import json
@@ -30,6 +33,8 @@ from payments.errors import PaymentError, WebhookSignatureInvalid
 from payments.models import Payment, Refund, StripeEvent
 from payments.money import from_minor, quantize, to_minor
 from payments.registry import OfflinePayment, get_method, in_shop_method, registered_method
+from points.selectors import order_payable
+from points.services import points_earn, points_refund_record
 from settlement.services import ledger_payment_record, ledger_refund_record
 
 Order = get_model("order", "Order")
@@ -57,7 +62,7 @@ def payment_start(*, order, method_code: str) -> Payment:
         order = _lock_order(order)
         _check_payable(order)
         open_payments = lock_rows(Payment.objects.filter(order=order, status__in=OPEN))
-        amount = quantize(order.total_incl_tax)
+        amount = order_payable(order=order)  # the total less the points the shopper used
         reuse = next((p for p in open_payments if p.method == method.code and p.amount == amount
                       and p.currency == order.currency), None)
         for other in open_payments:
@@ -138,7 +143,7 @@ def payment_record_in_shop(*, order, method_code: str, actor) -> Payment:
     with transaction.atomic():
         order = _lock_order(order)
         _check_payable(order)
-        payment = Payment.objects.create(order=order, method=method.code, amount=quantize(order.total_incl_tax),
+        payment = Payment.objects.create(order=order, method=method.code, amount=order_payable(order=order),
                                          currency=order.currency)
         _record_paid(payment, order, actor=actor)
         audit_record(action="payment.in_shop", actor=actor, target=payment,
@@ -224,6 +229,7 @@ def payment_refunds_sync(*, reference: str, refunded_minor: int, currency: str, 
                                        key=f"stripe-{source}")
         _add_refunded(payment, order, missing)
         ledger_refund_record(refund=refund)
+        points_refund_record(refund=refund)
         audit_record(action="payment.refund", target=payment, actor_label="Stripe",
                      changes={"refund": f"stripe-{source}", "amount": str(missing)})
     return Outcome(payment, f"refund of {missing} recorded")
@@ -267,6 +273,7 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str, actor=None
         refund.save()
         _add_refunded(payment, order, amount)
         ledger_refund_record(refund=refund)
+        points_refund_record(refund=refund)
         audit_record(action="payment.refund", actor=actor, target=payment,
                      changes={"refund": key, "amount": str(amount), "reason": refund.reason})
     return refund
@@ -355,6 +362,7 @@ def _record_paid(payment: Payment, order, *, actor) -> None:
         status=Payment.Status.CANCELLED)
     order.set_status(PAID)
     ledger_payment_record(payment=payment)
+    points_earn(payment=payment)
     if not registered_method(payment.method).in_shop:  # a till sale is handed over at the counter: nothing to tell
         from storefront.events import order_paid_notify
 

@@ -2,11 +2,13 @@
 
 The chosen membership lives in the session (the party switcher sets it);
 every portal view asks `resolve_membership` and then scopes its queries
-with the membership's Scope.
+with the membership's Scope. A temporary grant past its end is ignored the
+moment it lapses (`memberships_of` sees memberships in force only).
 """
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parties.models import Membership, PartyKind
@@ -45,6 +47,14 @@ class PortalContext:
 def resolve_membership(*, user, session, kind: str) -> PortalContext:
     memberships = [m for m in memberships_of(user=user) if m.kind == kind]
     if not memberships:
+        lapsed = (Membership.all_objects.filter(user=user, **{f"{kind}__isnull": False}, expires_at__isnull=False)
+                  .order_by("-expires_at").first() if user.is_authenticated else None)
+        if lapsed is not None:
+            raise PortalDenied(
+                _("Your role at %(party)s ended on %(end)s. Ask its owner or a manager to give it again.")
+                % {"party": lapsed.party, "end": f"{timezone.localtime(lapsed.expires_at):%Y-%m-%d %H:%M}"},
+                title=_("Your access has ended"),
+            )
         raise PortalDenied(
             _("Your account has no %(kind)s role. Ask the %(kind)s's owner or the marketplace operator "
               "to add you.") % {"kind": PartyKind(kind).label.lower()},

@@ -1,10 +1,31 @@
-"""The view base every portal page uses: sign-in, membership, scope, shared chrome."""
+"""The view base every portal page uses: sign-in, membership, scope, capability, shared chrome.
+
+The role's capabilities are enforced here and nowhere else: `dispatch` looks up the page's URL name in
+`parties.capabilities.PAGE_CAPABILITIES` and answers 403 naming the missing capability; the navigation shows only
+the pages the acting membership may open.
+"""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from audit.context import set_request_party
+from parties.capabilities import UNMAPPED, page_capability, role_may_open
 from portal.access import ChooseMembership, PortalDenied, resolve_membership
+
+
+def capability_refusal(request, membership, view_name: str, nav=()):
+    """The 403 page for a role without the page's capability, naming both."""
+    needed = page_capability(view_name)
+    label = needed.label if needed is not UNMAPPED else UNMAPPED.label
+    message = _("Your role %(role)s at %(party)s does not include “%(capability)s”, which this page needs. Ask an "
+                "owner or a manager of %(party)s to give you a role that does.") % {
+        "role": membership.get_role_display(), "party": membership.party, "capability": label}
+    return render(request, "portal/message.html", {"title": _("Not part of your role"), "message": message,
+                                                   "membership": membership, "party": membership.party,
+                                                   "portal_nav": list(nav)},
+                  status=403)
 
 
 class PortalViewMixin(LoginRequiredMixin):
@@ -23,6 +44,10 @@ class PortalViewMixin(LoginRequiredMixin):
             return render(request, "portal/message.html", {"title": denied.title, "message": denied.message},
                           status=403)
         request.portal = self.portal
+        set_request_party(self.membership.party)
+        view_name = request.resolver_match.view_name if request.resolver_match else ""
+        if not role_may_open(self.membership.role, view_name):
+            return capability_refusal(request, self.membership, view_name, nav=self.allowed_nav())
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -33,12 +58,17 @@ class PortalViewMixin(LoginRequiredMixin):
     def membership(self):
         return self.portal.membership
 
+    def allowed_nav(self) -> list[tuple[str, str]]:
+        """The navigation entries the acting role may open (url, label)."""
+        role = self.membership.role
+        return [(reverse(name), label) for name, label in self.portal_nav if role_may_open(role, name)]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             portal_kind=self.portal_kind,
             portal_title=self.portal_title,
-            portal_nav=[(reverse(name), label) for name, label in self.portal_nav],
+            portal_nav=self.allowed_nav(),
             membership=self.membership,
             party=self.membership.party,
         )

@@ -1,12 +1,9 @@
-"""Cross-store product performance (PLACEHOLDER stub: the customers/products helper replaces it)."""
+"""Cross-store product performance (mounted by reports.operator_urls in the back-office)."""
 
-from django.http import HttpResponse
 from django.urls import path
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("placeholder")
-
-
 def product_urls() -> list:
-    return [path("analytics/products/", _placeholder, name="mp-product-performance")]
+    from reports.products_views import ProductPerformanceView
+
+    return [path("analytics/products/", ProductPerformanceView.as_view(), name="mp-product-performance")]

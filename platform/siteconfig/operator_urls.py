@@ -1,14 +1,11 @@
-"""Marketplace settings in the back-office (PLACEHOLDER stubs: the settings helper replaces them)."""
+"""Marketplace settings in the back-office (mounted by backoffice.apps; staff only)."""
 
-from django.http import HttpResponse
 from django.urls import path
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("placeholder")
-
-
 def config_urls() -> list:
+    from siteconfig.views import SettingsView
+
     return [
-        path("settings/", _placeholder, name="mp-settings"),
+        path("settings/", SettingsView.as_view(), name="mp-settings"),
     ]

@@ -4,6 +4,7 @@ A versioned setting keeps every value with the moment it took effect, so money c
 moment (a return window, a points rate) uses the value in force then.
 """
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,26 @@ class Setting:
     def default(self):
         return DEFAULTS[self.key]()
 
+    def encode(self, value) -> str:
+        """The JSON text stored for `value` (a Decimal as its exact string, never a float)."""
+        if self.kind is Decimal:
+            return json.dumps(str(value))
+        if self.kind is list:
+            return json.dumps(sorted(value))
+        return json.dumps(value)
+
+    def decode(self, text: str):
+        raw = json.loads(text)
+        if self.kind is Decimal:
+            return Decimal(str(raw))
+        if self.kind is list:
+            return list(raw)
+        return self.kind(raw)
+
+
+def _optional_int(value) -> int | None:
+    return None if value in (None, "") else int(value)
+
 
 DEFAULTS = {
     "return_window_days": lambda: int(settings.RETURN_WINDOW_DAYS),
@@ -29,7 +50,8 @@ DEFAULTS = {
     "points_per_yuan": lambda: int(getattr(settings, "POINTS_PER_YUAN", 1)),
     "points_value": lambda: Decimal(str(getattr(settings, "POINTS_VALUE", "0.01"))),
     "points_redeem_cap": lambda: Decimal(str(getattr(settings, "POINTS_REDEEM_CAP", "0.20"))),
-    "low_stock_default": lambda: int(getattr(settings, "LOW_STOCK_DEFAULT", 5)),
+    # None until the operator sets one: new stock rows then get no threshold (no alerts), as before this setting
+    "low_stock_default": lambda: _optional_int(getattr(settings, "LOW_STOCK_DEFAULT", None)),
     "payment_methods_disabled": lambda: list(getattr(settings, "PAYMENT_METHODS_DISABLED", [])),
 }
 
@@ -46,3 +68,4 @@ SETTINGS = {
         Setting("payment_methods_disabled", _("Payment methods switched off"), list, False),
     ]
 }
+VERSIONED = [item for item in SETTINGS.values() if item.versioned]

@@ -27,6 +27,7 @@ from settlement.ledger import Leg, account_for, balance, ledger_post
 from settlement.models import Account, PostingKind, Purpose, TransactionKind
 from settlement.withdrawals import stripe_connect
 from settlement.withdrawals.models import PayoutAccount, Withdrawal
+from siteconfig.selectors import setting_value
 
 Status = Withdrawal.Status
 
@@ -35,12 +36,14 @@ class WithdrawalError(ValidationError):
     """A withdrawal step refused, with a message for the person who asked."""
 
 
-def minimum_amount() -> Decimal:
-    return quantize(Decimal(str(settings.WITHDRAWAL_MIN_AMOUNT)))
+def minimum_amount(*, at=None) -> Decimal:
+    """The smallest withdrawal in force at `at` (now when None): the operator's setting, versioned."""
+    return quantize(Decimal(str(setting_value(key="withdrawal_min_amount", at=at))))
 
 
-def withdrawal_fee() -> Decimal:
-    return quantize(Decimal(str(settings.WITHDRAWAL_FEE)))
+def withdrawal_fee(*, at=None) -> Decimal:
+    """The fee in force at `at` (now when None); a request keeps the fee in force when it was made."""
+    return quantize(Decimal(str(setting_value(key="withdrawal_fee", at=at))))
 
 
 def ledger_currency() -> str:
@@ -100,7 +103,8 @@ def withdrawal_request(*, party, amount, currency: str, actor) -> Withdrawal:
         raise WithdrawalError(_("Enter the amount in whole cents, e.g. 150.25."))
     fields = _party_fields(party)
     currency = (currency or "").upper()
-    minimum, fee = minimum_amount(), withdrawal_fee()
+    now = timezone.now()
+    minimum, fee = minimum_amount(at=now), withdrawal_fee(at=now)
     if currency != ledger_currency():
         raise WithdrawalError(_("Withdrawals are paid in %(currency)s, the currency of your balance; "
                                 "%(asked)s is not possible.")

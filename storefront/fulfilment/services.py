@@ -226,6 +226,10 @@ def fulfilment_group_cancel(*, group: FulfilmentGroup, reason: str, actor) -> Fu
             if ORDER_CANCELLED in order.available_statuses():
                 order.set_status(ORDER_CANCELLED)
             refund = None
+            if payment is None or payment.status not in Payment.RECEIVED:  # never paid: the points used come back
+                from points.services import points_release
+
+                points_release(order=order)
             if payment is not None and payment.status in (Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED) \
                     and payment.refundable > 0:
                 refund = payment_refund(payment=payment, amount=payment.refundable, actor=actor,
@@ -267,7 +271,10 @@ def _refund_cancelled_group(*, order, group: FulfilmentGroup, reason: str, actor
     payment = order_payment(order=order)
     if payment is None or payment.status not in (Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED):
         return
-    amount = min(cancelled_group_value(order=order, group=group), payment.refundable)
+    from points.selectors import cash_part
+
+    # partly paid with points: the money part comes back as money, the rest as points (with the refund)
+    amount = min(cash_part(order=order, value=cancelled_group_value(order=order, group=group)), payment.refundable)
     if amount > 0:
         payment_refund(payment=payment, amount=amount, actor=actor, key=f"group-cancel-{group.pk}",
                        reason=_("Shipment %(ref)s cancelled: %(reason)s") % {"ref": _ref(group), "reason": reason})

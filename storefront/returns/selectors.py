@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from parties.money import CENT
 from parties.scoping import Scope, scoped
+from siteconfig.selectors import setting_value
 from storefront.models import FulfilmentGroup
 from storefront.returns.models import ReturnLine, ReturnRequest
 
@@ -22,11 +22,11 @@ from storefront.returns.models import ReturnLine, ReturnRequest
 HOLDING_STATUSES = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED, ReturnRequest.Status.REFUNDED)
 
 
-def return_window_days(*, store) -> int:
-    """The store's own window, or the operator's default (`settings.RETURN_WINDOW_DAYS`)."""
+def return_window_days(*, store, at: datetime | None = None) -> int:
+    """The store's own window, or the operator's default in force at `at` (now when None; a versioned setting)."""
     if store is not None and store.return_window_days is not None:
         return store.return_window_days
-    return settings.RETURN_WINDOW_DAYS
+    return setting_value(key="return_window_days", at=at)
 
 
 def return_window_ends(*, line) -> datetime | None:
@@ -38,7 +38,9 @@ def return_window_ends(*, line) -> datetime | None:
     delivered = list(groups.values_list("delivered_at", flat=True))
     if not delivered or any(moment is None for moment in delivered):
         return None
-    return max(delivered) + timedelta(days=return_window_days(store=line.store))
+    # the terms the shopper bought under: the operator's default in force when the order was placed
+    placed = line.order.date_placed
+    return max(delivered) + timedelta(days=return_window_days(store=line.store, at=placed))
 
 
 def requested_units(*, order, exclude_request=None) -> dict[int, int]:

@@ -196,8 +196,11 @@ def _payment_of(request: ReturnRequest):
 
 def _refund(current: ReturnRequest, *, actor) -> dict:
     """Refund the request's lines through the order's payment (idempotent by the key "return-<pk>")."""
+    from points.selectors import cash_part
+
     payment = _payment_of(current)
-    amount = return_refund_amount(request=current)
+    # goods partly paid with points: the money part comes back as money, the rest as points (with the refund)
+    amount = min(cash_part(order=current.order, value=return_refund_amount(request=current)), payment.refundable)
     refund = payment_refund(payment=payment, amount=amount, actor=actor, key=f"return-{current.pk}",
                             reason=_("Return %(pk)s for order %(number)s")
                             % {"pk": current.pk, "number": current.order.number})
