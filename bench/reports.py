@@ -19,11 +19,8 @@ Figures of both must agree (GMV, orders and refunded of the overview; total sale
 the report). The last line is `reports: ratio=X.XX (...)`, ratio = our time / baseline.
 """
 
-import argparse
-import os
 import re
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -32,45 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
+from benchkit import line_args, on_fresh_database, series  # noqa: E402  (bench/ is the script's folder)
+
 RUNS = 3
 SUPPLIERS, DISTRIBUTORS, LINES_PER_ORDER, DAYS = 50, 200, 4, 60
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="40,000 lines instead of 1,000,000")
-    parser.add_argument("--lines", type=int, help="order lines (overrides --quick)")
-    parser.add_argument("--sqlite", action="store_true", help="run on SQLite instead of a throwaway PostgreSQL")
-    return parser.parse_args(argv)
-
-
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    lines = args.lines or (40_000 if args.quick else 1_000_000)
-    for variable in ("DATABASE_URL", "REDIS_URL"):  # never the developer's own database
-        os.environ.pop(variable, None)
-    with tempfile.TemporaryDirectory(prefix="bench-reports-") as folder:
-        os.environ["MARKETPLACE_VAR_DIR"] = folder
-        os.environ["DEBUG"] = "0"
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
-        if args.sqlite:
-            return run(lines, engine="SQLite")
-        from localengines import engines
-
-        with engines(postgres=True, redis=False) as started:
-            if "DATABASE_URL" not in started.env:
-                print("no PostgreSQL (" + "; ".join(started.skipped) + "): running on SQLite", file=sys.stderr)
-                return run(lines, engine="SQLite")
-            os.environ.update(started.env)
-            return run(lines, engine="PostgreSQL")
-
-
-def series(engine: str, count: int) -> str:
-    if engine == "PostgreSQL":
-        return f"generate_series(1, {count}) AS s(i)"
-    return (f"(WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < {count}) "
-            f"SELECT i FROM r) AS s")
+    return on_fresh_database(line_args(argv, description=__doc__.split("\n\n")[0]), run, name="reports")
 
 
 def plus_hours(engine: str, base: str, hours: str) -> str:

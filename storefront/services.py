@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from audit.services import audit_record
 from inventory.selectors import available_in
@@ -135,6 +135,7 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
         if not shipping_address.pk:
             shipping_address.save()
         try:
+            _analytics_records_ensure(lines)
             order = OrderCreator().place_order(
                 basket=basket, total=total, shipping_method=shipping, shipping_charge=charge, user=user,
                 shipping_address=shipping_address,
@@ -156,6 +157,17 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
             language = get_language()
             transaction.on_commit(lambda: send_order_confirmation(order.pk, language))
     return order
+
+
+def _analytics_records_ensure(lines) -> None:
+    """Oscar's order_placed receiver creates a product's sales counter without a savepoint; when two first sales
+    of a product race on PostgreSQL its IntegrityError aborts the checkout's transaction. Creating the missing
+    counters here first (get_or_create retries inside its own savepoint) leaves it only updates to do."""
+    ProductRecord = get_model("analytics", "ProductRecord")
+    wanted = {line.product_id for line in lines if line.product_id}
+    have = set(ProductRecord.objects.filter(product_id__in=wanted).values_list("product_id", flat=True))
+    for product_id in sorted(wanted - have):
+        ProductRecord.objects.get_or_create(product_id=product_id)
 
 
 def _short_lines(lines) -> list[str]:

@@ -216,7 +216,7 @@ def test_the_overview_figures_match_the_hand_computed_books(books):
     assert (view.gmv, view.payments, view.refunds) == (D("300.00"), 2, D("20.00"))  # the duplicate is not a sale
     assert view.revenue_parts == {Purpose.COMMISSION: D("14.00"), Purpose.WITHDRAWAL_FEES: D("2.00"),
                                   Purpose.PROMOTIONS: D("-4.00"), Purpose.TEAM_BONUS: D("0.00"),
-                                  Purpose.GATEWAY_FEES: D("-6.10")}
+                                  Purpose.GATEWAY_FEES: D("-6.10"), Purpose.POINTS: D("0.00")}
     assert view.revenue == D("5.90")
     # pending 7 + 95 − 19 + 194 − 75 + 5; available 75 − 32 − 5; withdrawing 30 − 30
     assert view.payables == {Purpose.PENDING: D("207.00"), Purpose.AVAILABLE: D("38.00"),

@@ -162,7 +162,7 @@ def test_revoking_early_ends_access_now_and_is_audited(signed_in, tea):
     staff = Membership.objects.get(user__email="warehouse@demo.test", supplier=tea)
     assert owner.get(reverse("supplier:member-revoke", args=[staff.pk])).status_code == 200
     page = shown(owner.post(reverse("supplier:member-revoke", args=[staff.pk]), follow=True))
-    assert "warehouse@demo.test no longer has the role Staff at Green Leaf Tea." in page
+    assert "warehouse@demo.test no longer has the role Warehouse at Green Leaf Tea." in page
     assert signed_in("warehouse@demo.test").get(reverse("supplier:fulfilment-list")).status_code == 403
     event = AuditEvent.objects.get(action="membership.revoke", target_id=str(staff.pk))
     assert (event.actor_label, event.party_type, event.party_id) == ("supplier@demo.test", "supplier", tea.pk)

@@ -216,7 +216,7 @@ def test_another_stores_staff_cannot_open_a_receipt(stocked, shop, signed_in):
     assert signed_in("shopstaff@demo.test").get(online_order).status_code == 404
 
 
-def test_shoppers_never_see_the_till_methods():
+def test_shoppers_never_see_the_till_methods(db):
     assert "instore_cash" not in [m.code for m in available_methods()]
     with pytest.raises(PaymentError):
         get_method("instore_card")

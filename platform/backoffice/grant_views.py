@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from parties import grants
 from parties.models import Distributor, Membership, PartyKind, Role, Store, Supplier
 from parties.selectors import grant_list
-from portal.people import parse_until
+from portal.people import parse_until, revoke_and_tell
 
 PARTY_MODELS = {"supplier": Supplier, "distributor": Distributor, "store": Store}
 STATUSES = ("active", "lapsed")
@@ -69,13 +69,5 @@ class GrantRevokeView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        membership = get_object_or_404(Membership.all_objects.select_related("user"), pk=pk)
-        try:
-            grants.membership_revoke(actor=request.user, membership=membership)
-        except ValidationError as refused:
-            for message in refused.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("%(email)s no longer has the role %(role)s at %(party)s.") % {
-                "email": membership.user.email, "role": membership.get_role_display(), "party": membership.party})
+        revoke_and_tell(request, get_object_or_404(Membership.all_objects.select_related("user"), pk=pk))
         return redirect("dashboard:mp-grant-list")

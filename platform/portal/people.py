@@ -117,16 +117,20 @@ class MemberRevokeBase(PeopleMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        member = self.get_member()
-        try:
-            grants.membership_revoke(actor=request.user, membership=member)
-        except ValidationError as refused:
-            for message in refused.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("%(email)s no longer has the role %(role)s at %(party)s.") % {
-                "email": member.user.email, "role": member.get_role_display(), "party": member.party})
+        revoke_and_tell(request, self.get_member())
         return redirect(f"{self.namespace}:member-list")
+
+
+def revoke_and_tell(request, membership) -> None:
+    """End `membership` now for `request.user` (portal People page or back-office), saying what happened."""
+    try:
+        grants.membership_revoke(actor=request.user, membership=membership)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(email)s no longer has the role %(role)s at %(party)s.") % {
+            "email": membership.user.email, "role": membership.get_role_display(), "party": membership.party})
 
 
 VIEWS = {"list": MemberListBase, "grant": MemberGrantBase, "revoke": MemberRevokeBase}
