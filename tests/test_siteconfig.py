@@ -127,6 +127,7 @@ def test_the_page_changes_a_setting_audits_it_and_shows_value_scheduled_and_hist
     ("points_per_yuan", "101", "Points per yuan: enter a whole number from 0 to 100."),
     ("points_value", "0", "Point value: enter an amount above 0"),
     ("points_redeem_cap", "1.5", "Points cap: enter a share from 0 to 1"),
+    ("points_redeem_cap", "1", "part of an order is always paid in money"),
     ("low_stock_default", "-3", "Low-stock default: enter a whole number of 0 or more."),
     ("nonsense", "1", "Unknown setting"),
 ])

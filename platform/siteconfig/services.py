@@ -80,9 +80,11 @@ def setting_parse(*, key: str, raw):
             raise ValidationError(_("Point value: enter an amount above 0 with at most 4 decimals, e.g. 0.01."))
         return value
     if key == "points_redeem_cap":
-        value = _decimal(raw, message=_("Points cap: enter a share from 0 to 1, e.g. 0.20 for 20 per cent."))
-        if not Decimal("0") <= value <= Decimal("1") or value != value.quantize(Decimal("0.0001")):
-            raise ValidationError(_("Points cap: enter a share from 0 to 1, e.g. 0.20 for 20 per cent."))
+        message = _("Points cap: enter a share from 0 to 1, not 1 itself (part of an order is always paid in "
+                    "money), e.g. 0.20 for 20 per cent.")
+        value = _decimal(raw, message=message)
+        if not Decimal("0") <= value < Decimal("1") or value != value.quantize(Decimal("0.0001")):
+            raise ValidationError(message)
         return value
     if key == "low_stock_default":
         return _integer(raw, low=0, high=None, message=_("Low-stock default: enter a whole number of 0 or more."))
