@@ -14,7 +14,7 @@ locked and updated in the caller's transaction, so the balance is always the sum
 from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -28,12 +28,7 @@ Kind = PointsEntry.Kind
 
 def _account(user) -> PointsAccount:
     """The user's account row, created when missing, locked (call inside a transaction)."""
-    if not PointsAccount.objects.filter(user=user).exists():
-        try:
-            with transaction.atomic():
-                PointsAccount.objects.create(user=user)
-        except IntegrityError:  # created meanwhile by another transaction
-            pass
+    PointsAccount.objects.get_or_create(user=user)  # retries in its own savepoint if created meanwhile
     return lock_rows(PointsAccount.objects.filter(user=user))[0]
 
 
