@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from points.selectors import order_payable, order_redeemed
 from portal.links import absolute_url
 from storefront.selectors import order_access_token, order_summary
 
@@ -27,5 +28,6 @@ def send_order_confirmation(order_id: int, language: str) -> None:
         return
     with translation.override(language or settings.LANGUAGE_CODE):
         body = render_to_string("storefront/email/order_placed.txt", {
-            "order": order, "summary": order_summary(order=order), "url": order_url(order)})
+            "order": order, "summary": order_summary(order=order), "url": order_url(order),
+            "points": order_redeemed(order=order), "to_pay": order_payable(order=order)})
         send_mail(_("Your order %(number)s") % {"number": order.number}, body, None, [order.email])

@@ -13,6 +13,7 @@ from oscar.templatetags.currency_filters import currency
 
 from notifications.audiences import Audience
 from notifications.services import event_emit
+from points.selectors import order_payable
 
 
 def _shopper(order) -> list[Audience]:
@@ -47,7 +48,7 @@ def order_paid_notify(*, order) -> None:
             "number": str(order.number), "total": currency(share["total"], order.currency), "store": share["name"]})
     if order.user_id:
         event_emit(kind="order.paid", audiences=_shopper(order), params={
-            "number": str(order.number), "total": currency(order.total_incl_tax, order.currency),
+            "number": str(order.number), "total": currency(order_payable(order=order), order.currency),  # in money
             "store": ", ".join(share["name"] for share in shares.values())})
     for group in order.fulfilment_groups.select_related("warehouse").prefetch_related("lines"):
         location = group.warehouse

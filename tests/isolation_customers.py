@@ -49,4 +49,5 @@ PORTAL_ENTRIES: dict[str, PortalTarget] = {
 OPERATOR_ENTRIES: dict[str, Callable[[], dict]] = {
     "dashboard:mp-customer-detail": lambda: _shopper_of("harbor-online"),
     "dashboard:mp-customer-merge": lambda: _shopper_of("harbor-online"),
+    "dashboard:mp-customer-list": dict,
 }

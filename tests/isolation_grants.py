@@ -38,4 +38,6 @@ PORTAL_ENTRIES: dict[str, dict] = {
 
 OPERATOR_ENTRIES: dict[str, Callable[[], dict]] = {
     "dashboard:mp-grant-revoke": lambda: _membership("harbor@demo.test", distributor__slug="harbor-goods"),
+    "dashboard:mp-grant-list": dict,
+    "dashboard:mp-grant-create": dict,
 }

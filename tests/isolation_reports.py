@@ -9,5 +9,6 @@ from collections.abc import Callable
 
 ENTRIES: dict[str, Callable[[], dict]] = {
     name: dict for name in ("dashboard:mp-analytics-overview", "dashboard:mp-contribution",
-                            "dashboard:mp-contribution-csv", "dashboard:mp-contribution-xlsx")
+                            "dashboard:mp-contribution-csv", "dashboard:mp-contribution-xlsx",
+                            "dashboard:mp-product-performance")
 }

@@ -1,7 +1,7 @@
-"""Isolation-sweep entries of the operator-account pages (merged by the lead into tests/isolation.py).
+"""Isolation-sweep entries of the operator-account and settings pages (merged into tests/isolation.py).
 
-`dashboard:mp-settings` and `dashboard:mp-operator-list` take no id. `OPERATOR_ENTRIES` is in the shape of
-`OPERATOR_TARGETS` (url name → callable giving the URL kwargs): `OPERATOR_TARGETS.update(OPERATOR_ENTRIES)`.
+`OPERATOR_ENTRIES` is in the shape of `OPERATOR_TARGETS` (url name → callable giving the URL kwargs); the pages
+without an id are listed too, so every party user is swept there as well.
 """
 
 
@@ -13,4 +13,6 @@ def _operator_pk() -> dict:
 
 OPERATOR_ENTRIES = {
     "dashboard:mp-operator-status": _operator_pk,
+    "dashboard:mp-settings": dict,
+    "dashboard:mp-operator-list": dict,
 }

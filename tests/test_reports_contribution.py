@@ -106,6 +106,8 @@ def test_the_page_shows_the_rows_and_sorts_by_each_column(costs, signed_in):
     assert [row[1] for row in shown(page(operator, sort="-sales"))] == ["Sunrise Online", "Sunrise Nanjing Road Shop"]
     assert [row[1] for row in shown(page(operator, sort="refunds"))] == ["Sunrise Nanjing Road Shop", "Sunrise Online"]
     assert [row[1] for row in shown(page(operator, sort="-rank"))] == ["Sunrise Online", "Sunrise Nanjing Road Shop"]
+    grouping = response.content.decode().split('id="group-by"')[1].split("</ul>")[0]
+    assert f'href="?by=supplier&amp;start={START}&amp;end={END}"' in grouping  # switching keeps the period
     per_supplier = shown(page(operator, by="supplier"))
     assert per_supplier == [["1", "Green Leaf Tea", "90.80", "2", "42.80", "0.00", "37.00", "3.50", "-0.81",
                              "+354.0 %"]]

@@ -30,7 +30,7 @@ from oscar.core.loading import get_model
 from parties.models import Store
 from parties.scoping import Scope, scoped
 from payments.models import Payment
-from payments.money import quantize
+from settlement.selectors import money
 from storefront.models import OrderShipping
 from storefront.returns.models import ReturnRequest
 
@@ -39,11 +39,6 @@ Order = get_model("order", "Order")
 User = get_user_model()
 
 FAVOURITE_CATEGORIES = 3
-
-
-def money(value) -> Decimal:
-    """A database sum as cents (SQLite sums decimals in floating point)."""
-    return quantize(value or 0)
 
 
 def paid_order_ids() -> QuerySet:

@@ -16,7 +16,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -77,10 +77,6 @@ def grant_rights(*, actor, party) -> list[Rights]:
                   key=lambda r: (-r.rank, r.until is not None, -(r.until or timezone.now()).timestamp()))
 
 
-def may_manage(*, actor, party) -> bool:
-    return bool(grant_rights(actor=actor, party=party))
-
-
 def _refusals(rights: Rights, *, role: str, expires_at, party) -> list[str]:
     problems = []
     if ROLE_RANK[role] > rights.rank:
@@ -135,7 +131,12 @@ def membership_grant(*, actor, user, party_or_store: Party, role: str, expires_a
     before = {"role": existing.role, "expires_at": existing.expires_at.isoformat()} if existing else None
     membership = existing or Membership(user=user, **{kind: party})
     membership.role, membership.expires_at, membership.granted_by = role, expires_at, saved_user(actor)
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as clash:  # a first grant to the same user made by someone else at this very moment
+        raise ValidationError(_("%(user)s was just given a role at %(party)s by someone else; reload the page.")
+                              % {"user": user.email or user.get_username(), "party": party}) from clash
     audit_record(action="membership.grant", actor=actor, target=membership, party=party, changes={
         "user": user.email or user.get_username(), "role": role, "kind": kind,
         "expires_at": expires_at.isoformat() if expires_at else None, "before": before})
@@ -145,7 +146,10 @@ def membership_grant(*, actor, user, party_or_store: Party, role: str, expires_a
 @transaction.atomic
 def membership_revoke(*, actor, membership: Membership) -> Membership:
     """End a membership now (a grant before its end, or a permanent role). It then shows as lapsed."""
-    [locked] = lock_rows(Membership.all_objects.filter(pk=membership.pk))
+    # the party's owners are locked too: two owners revoking each other queue, so one owner always stays
+    owners = Q(**{membership.kind: membership.party}, role=Role.OWNER)
+    rows = lock_rows(Membership.all_objects.filter(Q(pk=membership.pk) | owners))
+    locked = next(row for row in rows if row.pk == membership.pk)
     party = locked.party
     if locked.is_lapsed:
         raise ValidationError(_("This role already ended on %(end)s.") % {"end": when(locked.expires_at)})

@@ -164,8 +164,7 @@ def points_merge(*, source_user, target_user, actor) -> int:
         raise ValidationError(_("Choose two different accounts to merge."))
     with transaction.atomic():
         for user in sorted((source_user, target_user), key=lambda u: u.pk):
-            if not PointsAccount.objects.filter(user=user).exists():
-                PointsAccount.objects.create(user=user)
+            PointsAccount.objects.get_or_create(user=user)  # retries in its own savepoint if created meanwhile
         accounts = {a.user_id: a for a in lock_rows(PointsAccount.objects.filter(
             user__in=[source_user.pk, target_user.pk]))}
         source, target = accounts[source_user.pk], accounts[target_user.pk]

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -26,6 +25,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
@@ -33,11 +33,11 @@ from oscar.core.loading import get_model
 from customers.selectors import money, paid_order_ids
 from distributor.models import Listing
 from parties.models import Store
+from reports.selectors import MONEY
 
 Line = get_model("order", "Line")
 Product = get_model("catalogue", "Product")
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 SEARCH_LIMIT = 20
 LONE_SELLERS_LIMIT = 50
 
@@ -54,7 +54,10 @@ def product_search(*, text: str) -> QuerySet:
 
 
 def _margin():
-    return ExpressionWrapper(F("line_price_incl_tax") - F("wholesale_price") * F("quantity"), output_field=MONEY)
+    """Line price − wholesale × units; a line with no wholesale price (a flagship store's own goods) has none to
+    take away, as in the ledger's split and the contribution report."""
+    wholesale = Coalesce(F("wholesale_price"), Value(Decimal("0.00")), output_field=MONEY)
+    return ExpressionWrapper(F("line_price_incl_tax") - wholesale * F("quantity"), output_field=MONEY)
 
 
 def sales(*, start: datetime, end: datetime) -> QuerySet:

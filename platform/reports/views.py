@@ -65,16 +65,17 @@ class ContributionView(FilteredView):
         context = super().get_context_data(**kwargs)
         by = group_by(self.request.GET.get("by"))
         context.update(by=by, sort=self.request.GET.get("sort") or "rank", columns=SORTABLE,
-                       query=self._query())
+                       query=self._query(), filter_query=self._query("by"))
         if context["filters"] is not None:
             by, sort, rows = self.rows(context["filters"])
             context.update(rows=rows, totals=contribution_totals(rows))
         return context
 
-    def _query(self) -> str:
-        """The query string without `sort`, for the column links."""
+    def _query(self, *dropped: str) -> str:
+        """The query string without `sort` (and `dropped`), for the column and grouping links: filters stay."""
         params = self.request.GET.copy()
-        params.pop("sort", None)
+        for name in ("sort", *dropped):
+            params.pop(name, None)
         return params.urlencode()
 
 

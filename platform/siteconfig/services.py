@@ -9,12 +9,11 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, saved_user
-from parties.locking import lock_rows
 from siteconfig.models import SettingVersion
 from siteconfig.registry import SETTINGS
 from siteconfig.selectors import setting_value
@@ -126,6 +125,18 @@ def _cross_check(*, key: str, value, at: datetime) -> None:
                                       % {"fee": fee, "minimum": minimum})
 
 
+SETTINGS_LOCK = 0x5E7719  # PostgreSQL advisory lock key of setting changes
+
+
+def _changes_queue() -> None:
+    """Setting changes queue behind each other until commit, so two changes never both pass the checks (the fee
+    below the minimum, "already that value"), even for keys with no stored version yet (no row to lock).
+    PostgreSQL: a transaction-scoped advisory lock; SQLite admits one writing transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SETTINGS_LOCK])
+
+
 @transaction.atomic
 def setting_change(*, actor, key: str, raw, effective_from: datetime | None = None, note: str = "") -> SettingVersion:
     """Store a new version of `key` from `effective_from` (versioned settings; now when None), audited."""
@@ -135,9 +146,7 @@ def setting_change(*, actor, key: str, raw, effective_from: datetime | None = No
     now = timezone.now()
     start = _start(effective_from, now) if setting.versioned else now
     value = setting_parse(key=key, raw=raw)
-    # changes of one key queue behind each other: lock its versions (and the pair of withdrawal keys together)
-    keys = ["withdrawal_fee", "withdrawal_min_amount"] if key.startswith("withdrawal_") else [key]
-    lock_rows(SettingVersion.objects.filter(key__in=keys))
+    _changes_queue()
     _cross_check(key=key, value=value, at=start)
     before = setting_value(key=key, at=start)
     if value == before:
