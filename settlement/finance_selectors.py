@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from settlement.models import Holder, Posting, PostingKind, Purpose, SettlementRun
-from settlement.selectors import money
+from settlement.selectors import db_day, money
 
 ZERO = Decimal("0.00")
 REVENUE_PARTS = (Purpose.COMMISSION, Purpose.WITHDRAWAL_FEES, Purpose.PROMOTIONS, Purpose.TEAM_BONUS,
@@ -104,10 +104,6 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
             timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone))
 
 
-def _day(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def _duplicates():
     """Transactions of payments received twice, and of their refunds: held aside, not sales."""
     return Posting.objects.filter(Q(kind=PostingKind.DUPLICATE) | Q(reverses__kind=PostingKind.DUPLICATE)
@@ -135,7 +131,7 @@ def finance_overview(*, start: date, end: date, currency: str = "CNY") -> Overvi
             .annotate(day=TruncDate("posted_at")).values("day", "kind")
             .annotate(total=Sum("amount"), count=Count("transaction_id", distinct=True)))
     for row in cash:
-        day, total = _day(row["day"]), money(row["total"])
+        day, total = db_day(row["day"]), money(row["total"])
         if row["kind"] == PostingKind.PAYMENT:
             view.gmv += -total
             view.payments += row["count"]
@@ -149,7 +145,7 @@ def finance_overview(*, start: date, end: date, currency: str = "CNY") -> Overvi
                .annotate(day=TruncDate("posted_at")).values("day", "account__purpose")
                .annotate(total=Sum("amount")))
     for row in revenue:
-        day, total = _day(row["day"]), money(row["total"])
+        day, total = db_day(row["day"]), money(row["total"])
         view.revenue_parts[row["account__purpose"]] += total
         view.revenue_by_day[day] = view.revenue_by_day.get(day, ZERO) + total
 

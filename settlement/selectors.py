@@ -1,6 +1,7 @@
 """Ledger queries: balances of a party or of the platform, an order's postings."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -15,6 +16,11 @@ ZERO = Decimal("0.00")
 def money(value) -> Decimal:
     """A database sum as cents (SQLite sums decimals in floating point; PostgreSQL exactly)."""
     return quantize(value or 0)
+
+
+def db_day(value) -> date:
+    """A `TruncDate` result as a date (PostgreSQL gives a date, SQLite a string)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 @dataclass(frozen=True)

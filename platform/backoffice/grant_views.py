@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from backoffice.views import PARTY_MODELS
 from parties import grants
-from parties.models import Distributor, Membership, PartyKind, Role, Store, Supplier
+from parties.models import Membership, PartyKind, Role
 from parties.selectors import grant_list
 from portal.people import parse_until, revoke_and_tell
 
-PARTY_MODELS = {"supplier": Supplier, "distributor": Distributor, "store": Store}
 STATUSES = ("active", "lapsed")
 
 

@@ -44,7 +44,7 @@ from oscar.core.loading import get_model
 from payments.models import Payment
 from settlement.finance_selectors import period_bounds
 from settlement.models import Holder, Posting, PostingKind, Purpose
-from settlement.selectors import money
+from settlement.selectors import db_day, money
 
 ZERO = Decimal("0.00")
 Line = get_model("order", "Line")
@@ -242,13 +242,13 @@ def analytics_overview(*, filters: Filters, today: date) -> Overview:
     period = Line.objects.filter(counted(*windows["period"]), filters.line_q())
     for row in (period.annotate(day=TruncDate(PAID_AT)).values("day")
                 .annotate(gmv=Sum(paid), orders=Count("order_id", distinct=True))):
-        day = _day(row["day"])
+        day = db_day(row["day"])
         view.gmv_by_day[day] = money(row["gmv"])
         view.orders_by_day[day] = row["orders"]
     charges = _charges(filters, *windows["period"])
     if charges is not None:
         for row in charges.annotate(day=TruncDate(PAID_AT)).values("day").annotate(total=Sum("charge")):
-            day = _day(row["day"])
+            day = db_day(row["day"])
             view.gmv_by_day[day] = view.gmv_by_day.get(day, ZERO) + money(row["total"])
 
     # 6. top stores (goods), 7. top products, 8. channel split (goods)
@@ -284,10 +284,6 @@ def _reversals(filters: Filters, since, until):
         scope |= Q(line__isnull=True, reverses__kind=PostingKind.SHIPPING) & filters.store_q(
             "reverses__maturity__store_id")
     return Posting.objects.filter(scope, kind=PostingKind.REVERSAL, posted_at__gte=since, posted_at__lt=until)
-
-
-def _day(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _name(name: str, name_zh: str) -> str:
