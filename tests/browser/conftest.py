@@ -63,6 +63,17 @@ def site(transactional_db, live_server, async_unsafe_allowed, settings, tmp_path
 
 
 @pytest.fixture
+def desk(browser):
+    """A fresh desktop-sized context (1280 px) per test: no cookies carried over between roles."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def phone(browser):
     """A fresh phone-sized context (375 px, touch) per test: no cookies carried over."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)

@@ -15,18 +15,6 @@ from tests.browser.support import sign_in
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def desk(browser):
-    from tests.browser.support import TIMEOUT_MS
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def paid_order(number: str, store_name: str, amount: Decimal):
     """A paid order of one line sold by the store (what the report reads: the line, its store, the payment)."""
     from django.contrib.auth import get_user_model

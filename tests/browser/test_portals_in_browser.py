@@ -24,14 +24,8 @@ def site(transactional_db, live_server, async_unsafe_allowed):
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh desktop context per test: no cookies carried over between roles."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def page(desk):
+    return desk
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.support import TIMEOUT_MS, sign_in
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -19,16 +19,6 @@ pytestmark = [pytest.mark.browser]
 @pytest.fixture
 def page(phone):
     return phone
-
-
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def text(locator) -> str:
