@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from benchkit import line_args, on_fresh_database, series  # noqa: E402  (bench/ is the script's folder)
+from benchkit import line_args, on_fresh_database, series  # noqa: E402  (needs platform/ on the path first)
 
 RUNS = 3
 SUPPLIERS, DISTRIBUTORS, LINES_PER_ORDER = 50, 200, 4

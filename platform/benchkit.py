@@ -1,5 +1,5 @@
 """What the order-line benchmarks share: their arguments, a fresh database on a throwaway PostgreSQL (or SQLite),
-and a row series in SQL for either engine. Imported by the scripts beside it (`bench/` is their sys.path[0])."""
+and a row series in SQL for either engine. Beside localengines.py, which it uses; not a benchmark itself."""
 
 import argparse
 import os
