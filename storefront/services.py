@@ -24,7 +24,7 @@ from inventory.selectors import available_in
 from inventory.services import stock_allocate
 from parties.models import Store, Warehouse
 from parties.money import CENT
-from points.services import points_redeem
+from points.services import points_redeem, points_use_check
 from storefront.allocation import SoldOut, product_title
 from storefront.emails import send_order_confirmation
 from storefront.events import order_placed_notify
@@ -111,10 +111,10 @@ def order_place(*, basket, store: Store | None = None, user=None, guest_email: s
             raise CheckoutError(_("Enter your e-mail address so we can send the order confirmation."))
     if shipping_address is None:
         raise CheckoutError(_("Enter the delivery address."))
-    if points < 0:
-        raise CheckoutError(_("Enter the points to use as 0 or more."))
-    if points and not user.is_authenticated:
-        raise CheckoutError(_("Sign in to use points: guests have none."))
+    try:
+        points_use_check(user=user, points=points)  # the rest (balance, cap) once the order exists
+    except ValidationError as error:
+        raise CheckoutError(error.messages) from error
     Applicator().apply(basket, user, None)
     with transaction.atomic():
         # A quick unlocked look first: most sold-out baskets stop here without writing anything. The real

@@ -91,15 +91,20 @@ def points_refund_record(*, refund) -> list[PointsEntry]:
     return written
 
 
+def points_use_check(*, user, points: int) -> None:
+    """What can be refused before an order exists (checkout asks first): a negative number, or points from a guest."""
+    if points < 0:
+        raise ValidationError(_("Enter the points to use as 0 or more."))
+    if points and (user is None or not user.is_authenticated):
+        raise ValidationError(_("Sign in to use points: guests have none."))
+
+
 def points_redeem(*, user, order, points: int) -> PointsEntry | None:
     """Spend `points` of `user` on `order` (checkout, inside the order's transaction). Refused with a
     ValidationError, nothing written, for a guest, a negative number, more than the balance or the cap."""
+    points_use_check(user=user, points=points)
     if points == 0:
         return None
-    if points < 0:
-        raise ValidationError(_("Enter the points to use as 0 or more."))
-    if user is None or not user.is_authenticated:
-        raise ValidationError(_("Sign in to use points: guests have none."))
     total = Decimal(order.total_incl_tax)
     with transaction.atomic():
         account = _account(user)
