@@ -25,19 +25,16 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, saved_user
+from audit.services import audit_record, party_kind, saved_user
 from parties.locking import lock_rows
 from parties.models import LEADING_ROLES, ROLE_RANK, Distributor, Membership, Role, Store, Supplier
 
 Party = Supplier | Distributor | Store
-KINDS = ((Supplier, "supplier"), (Distributor, "distributor"), (Store, "store"))
-
-
 def kind_of(party) -> str:
-    for model, kind in KINDS:
-        if isinstance(party, model):
-            return kind
-    raise ValidationError(_("Roles are given on a supplier, a distributor or a store."))
+    kind = party_kind(party)
+    if not kind:
+        raise ValidationError(_("Roles are given on a supplier, a distributor or a store."))
+    return kind
 
 
 def when(moment: datetime) -> str:
