@@ -572,3 +572,16 @@ from tests.isolation_grants import PORTAL_ENTRIES as GRANT_PORTAL_ENTRIES  # noq
 
 OPERATOR_TARGETS.update(GRANT_OPERATOR_ENTRIES)
 PORTAL_TARGETS.update({name: PortalTarget(**entry) for name, entry in GRANT_PORTAL_ENTRIES.items()})
+
+# --- content and integration (issue 10) ------------------------------------------------------------------------------
+from tests.isolation_announcements import OPERATOR_ENTRIES as ANNOUNCEMENT_OPERATOR_ENTRIES  # noqa: E402
+from tests.isolation_announcements import PORTAL_ENTRIES as ANNOUNCEMENT_PORTAL_ENTRIES  # noqa: E402
+from tests.isolation_api_tokens import OPERATOR_ENTRIES as API_TOKEN_OPERATOR_ENTRIES  # noqa: E402
+from tests.isolation_api_tokens import PORTAL_ENTRIES as API_TOKEN_PORTAL_ENTRIES  # noqa: E402
+from tests.isolation_webhooks import OPERATOR_ENTRIES as WEBHOOK_OPERATOR_ENTRIES  # noqa: E402
+from tests.isolation_webhooks import PORTAL_ENTRIES as WEBHOOK_PORTAL_ENTRIES  # noqa: E402
+
+for _entries in (ANNOUNCEMENT_PORTAL_ENTRIES, API_TOKEN_PORTAL_ENTRIES, WEBHOOK_PORTAL_ENTRIES):
+    PORTAL_TARGETS.update({name: PortalTarget(**entry) for name, entry in _entries.items()})
+for _entries in (ANNOUNCEMENT_OPERATOR_ENTRIES, API_TOKEN_OPERATOR_ENTRIES, WEBHOOK_OPERATOR_ENTRIES):
+    OPERATOR_TARGETS.update(_entries)

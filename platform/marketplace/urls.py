@@ -19,6 +19,7 @@ urlpatterns = [
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("s/", include("storefront.urls")),
     path("payments/", include("payments.urls")),
+    path("api/v1/", include("api.urls")),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

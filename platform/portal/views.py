@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from api.errors import json_error
 from audit.services import audit_record
 from parties.models import Membership
 from portal.access import PORTAL_URLS, SESSION_KEY, portal_choices
@@ -86,6 +87,8 @@ def healthz(request):
 
 
 def page_not_found(request, exception):
+    if request.path.startswith("/api/"):
+        return json_error(http_status=404, code="not_found", message=_("There is nothing at this address."))
     return render(request, "portal/message.html", {"title": _("Page not found"),
                   "message": _("There is nothing at this address, or you may not see it.")}, status=404)
 
@@ -96,5 +99,8 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return json_error(http_status=500, code="server_error",
+                          message=_("The error has been logged. Please try again in a moment."))
     return render(request, "portal/message.html", {"title": _("Something went wrong"),
                   "message": _("The error has been logged. Please try again in a moment.")}, status=500)

@@ -1,0 +1,5 @@
+"""API resource: returns (placeholder until its helper fills it in)."""
+
+
+def register(router) -> None:
+    """Add this module's viewsets to the /api/v1/ router."""
