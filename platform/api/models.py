@@ -35,7 +35,8 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(supplier__isnull=False, store__isnull=True) | Q(supplier__isnull=True, store__isnull=False)),
+                condition=(Q(supplier__isnull=False, store__isnull=True)
+                           | Q(supplier__isnull=True, store__isnull=False)),
                 name="mp_api_token_one_party"),
         ]
 
