@@ -16,4 +16,6 @@ urlpatterns = [
     path("fulfilment/", include("storefront.fulfilment.storeadmin_urls")),
     path("stock/", include("inventory.storeadmin_urls")),
     path("pos/", include("storefront.instore.urls")),
+    path("integrations/api/", include("api.portal_urls")),
+    path("integrations/webhooks/", include("webhooks.portal_urls")),
 ]

@@ -23,6 +23,8 @@ class StoreAdminPortalMixin(PortalViewMixin):
         ("storeadmin:delivery", _("Delivery and returns")),
         ("storeadmin:storefront", _("Storefront")),
         ("storeadmin:member-list", _("Staff")),
+        ("storeadmin:api-token-list", _("API tokens")),
+        ("storeadmin:webhook-list", _("Webhooks")),
     ]
 
 

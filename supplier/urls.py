@@ -31,4 +31,6 @@ urlpatterns = [
     path("stock/", include("inventory.supplier_urls")),
     path("finance/", include("settlement.supplier_urls")),
     path("finance/withdrawals/", include("settlement.withdrawals.supplier_urls")),
+    path("integrations/api/", include("api.portal_urls")),
+    path("integrations/webhooks/", include("webhooks.portal_urls")),
 ]

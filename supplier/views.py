@@ -41,6 +41,8 @@ class SupplierPortalMixin(PortalViewMixin):
         ("supplier:fulfilment-list", _("To ship")),
         ("supplier:wave-list", _("Pick waves")),
         ("supplier:finance", _("Finance")),
+        ("supplier:api-token-list", _("API tokens")),
+        ("supplier:webhook-list", _("Webhooks")),
     ]
 
 

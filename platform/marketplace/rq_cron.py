@@ -39,3 +39,22 @@ cron.register(
     job_timeout=6 * 3600,
     name="settlement-daily",
 )
+
+# Wagtail's scheduled publishing (pages and snippets whose go-live or expiry time has come) and announcements whose
+# start has come (their live notification), every minute.
+from announcements.tasks import announcements_due  # noqa: E402
+from cms.tasks import publish_scheduled  # noqa: E402
+
+MINUTE = 60
+
+for minute_task, job_name in ((publish_scheduled, "cms-publish-scheduled"),
+                              (announcements_due, "announcements-due")):
+    cron.register(
+        minute_task.func,
+        minute_task.queue_name,
+        interval=MINUTE,
+        meta={"backend_name": minute_task.backend},
+        ttl=2 * MINUTE,
+        job_timeout=120,
+        name=job_name,
+    )

@@ -19,6 +19,7 @@ class Capability(models.TextChoices):
     CATALOGUE = "catalogue", _("Catalogue")
     TEAM = "team", _("People")
     SETTINGS = "settings", _("Store settings")
+    INTEGRATIONS = "integrations", _("Integrations")
 
 
 CAPABILITY_HELP = {
@@ -29,6 +30,7 @@ CAPABILITY_HELP = {
     Capability.CATALOGUE: _("products, listings, the distribution market, promotions"),
     Capability.TEAM: _("people and their roles, temporary grants, the distribution team"),
     Capability.SETTINGS: _("stores, storefront profile, delivery and returns"),
+    Capability.INTEGRATIONS: _("API tokens and webhooks for outside systems"),
 }
 
 EVERYTHING = frozenset(Capability)
@@ -49,6 +51,10 @@ def _pages(namespace: str, capability, names: str) -> dict:
     return {f"{namespace}:{name}": capability for name in names.split()}
 
 
+# API tokens (api/portal_urls.py) and webhooks (webhooks/portal_urls.py), the same pages in both portals.
+INTEGRATION_PAGES = ("api-token-list api-token-create api-token-revoke webhook-list webhook-create webhook-detail "
+                     "webhook-edit webhook-delete webhook-test delivery-detail delivery-retry")
+
 # Every portal URL name → the capability it needs. `tests/test_roles.py` fails when a portal URL is missing here;
 # until it is added, a missing page opens only for roles that hold every capability (owners and managers).
 PAGE_CAPABILITIES: dict[str, Capability | None] = {
@@ -66,6 +72,7 @@ PAGE_CAPABILITIES: dict[str, Capability | None] = {
                                                 "wave-detail"),
     **_pages("supplier", Capability.FINANCE, "finance statement-csv statement-xlsx withdrawal-list"),
     **_pages("supplier", Capability.TEAM, "member-list member-grant member-revoke"),
+    **_pages("supplier", Capability.INTEGRATIONS, INTEGRATION_PAGES),
     # Distributor portal
     **_pages("distributor", OPEN, "home"),
     **_pages("distributor", Capability.CATALOGUE, "market market-detail listing-list listing-bulk listing-category "
@@ -88,6 +95,7 @@ PAGE_CAPABILITIES: dict[str, Capability | None] = {
                                              "stocktake-cancel stock stock-detail stock-alerts stock-reorder "
                                              "transfer-list transfer-create transfer-detail"),
     **_pages("storeadmin", Capability.SALES, "pos pos-receipt"),
+    **_pages("storeadmin", Capability.INTEGRATIONS, INTEGRATION_PAGES),
     # A store's offline payment, confirmed from the store admin portal
     **_pages("payments", Capability.SALES, "mark-paid"),
 }

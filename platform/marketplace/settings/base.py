@@ -163,6 +163,7 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "portal.context_processors.portal",
                 "notifications.context_processors.notifications",
+                "announcements.context_processors.announcements",
             ],
         },
     },
