@@ -131,25 +131,26 @@ def load_parties() -> None:
 
 
 def load_home_page() -> None:
+    """The Wagtail home page as the default site's root, and its demo blocks and campaign (`cms.demo`)."""
+    from django.conf import settings
     from wagtail.models import Page, Site
 
+    from cms.demo import load_cms_pages
     from cms.models import HomePage
 
     site = Site.objects.filter(is_default_site=True).first()
     if site and isinstance(site.root_page.specific, HomePage):
+        load_cms_pages(home=site.root_page.specific)
         return
     root = Page.get_first_root_node()
     if root is None:  # a flushed database has lost wagtail's migration-made tree root
-        from django.conf import settings
         from wagtail.models import Locale
 
         Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         root = Page.add_root(instance=Page(title="Root", slug="root"))
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
-        home = HomePage(title="Marketplace", slug="marketplace-home",
-                        intro="<p>Tea, food and homeware from trusted suppliers, sold by stores you know.</p>",
-                        intro_zh="<p>来自可信供应商的茶叶、食品与家居好物，由您熟悉的店铺销售。</p>")
+        home = HomePage(title="Marketplace", slug="marketplace-home")
         root.add_child(instance=home)
     old_root = site.root_page if site else None
     if site:
@@ -159,6 +160,26 @@ def load_home_page() -> None:
         Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Marketplace")
     if old_root is not None and old_root.pk != home.pk and old_root.depth == 2 and not old_root.get_children():
         old_root.delete()
+    load_cms_pages(home=home)
+
+
+def load_cms_content() -> None:
+    """The home page's product blocks and the campaign page, once the catalogue and orders exist to show."""
+    from django.conf import settings
+
+    from cms.demo import load_cms_pages
+    from cms.models import HomePage
+
+    home = HomePage.objects.filter(depth=2, locale__language_code=settings.LANGUAGE_CODE).first()
+    if home is not None:
+        load_cms_pages(home=home)
+
+
+def load_help_centre() -> None:
+    """The help centre and the Chinese translations of the site's pages (after the English pages are complete)."""
+    from cms.help.demo import load_help_centre as load_help
+
+    load_help()
 
 
 def load_catalogue_basics() -> None:
@@ -231,9 +252,9 @@ def load_settlement() -> None:
 
 DEMO_STEPS = [load_parties, load_store_locations, load_plans, load_applications, load_home_page,
               load_shipping_countries, load_catalogue_basics, load_catalogues, load_distribution, load_promotions,
-              load_shop_orders, load_settlement, mark_history_read]
+              load_shop_orders, load_cms_content, load_settlement, load_help_centre, mark_history_read]
 # skipped by `load_demo(with_catalogue=False)`
-CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders}
+CATALOGUE_STEPS = {load_catalogues, load_distribution, load_promotions, load_shop_orders, load_cms_content}
 
 
 @transaction.atomic

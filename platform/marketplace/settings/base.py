@@ -324,7 +324,14 @@ HAYSTACK_CONNECTIONS = {
 WAGTAIL_SITE_NAME = "Marketplace"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# Pages in English and Simplified Chinese at the same URL: wagtail serves `site.root_page.localized`, the
+# translation in the language LocaleMiddleware activated (the storefront's language switch).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+
+# Webhooks out (platform/webhooks): deliveries to plain http and to private or loopback addresses are for a
+# developer's machine and tests only; production (DEBUG off) refuses both unless this is set.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
 
 # The REST API (platform/api): bearer tokens made in the portals, one JSON error shape, a rate per token.
 REST_FRAMEWORK = {
