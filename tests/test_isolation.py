@@ -14,7 +14,7 @@ from tests.isolation import (
 )
 
 OUR_NAMESPACES = {"supplier", "distributor", "storeadmin", "portal", "onboarding", "storefront", "payments",
-                  "notifications"}
+                  "notifications", "announcements"}
 
 
 def _walk(patterns, namespace=""):

@@ -8,3 +8,8 @@ class AnnouncementsConfig(AppConfig):
     name = "announcements"
     label = "mp_announcements"
     verbose_name = _("Announcements")
+
+    def ready(self):
+        from announcements import signals
+
+        signals.connect()

@@ -13,11 +13,12 @@ from django.contrib.auth import get_user_model
 from parties.models import Membership
 
 PARTY_KINDS = ("store", "supplier", "distributor")
+EVERY_KINDS = tuple(f"every.{kind}" for kind in PARTY_KINDS)  # every member of every party of a kind
 
 
 @dataclass(frozen=True)
 class Audience:
-    kind: str  # "store", "supplier", "distributor", "operator" or "user"
+    kind: str  # "store", "supplier", "distributor", "operator", "user", or "every.<party kind>"
     pk: int | None = None
 
     @classmethod
@@ -41,13 +42,20 @@ class Audience:
         return cls("operator")
 
     @classmethod
+    def every(cls, party_kind: str) -> Audience:
+        """Every member of every supplier, distributor or store (one group, not one per party)."""
+        if party_kind not in PARTY_KINDS:
+            raise ValueError(f"Unknown party kind {party_kind!r}")
+        return cls(f"every.{party_kind}")
+
+    @classmethod
     def of_location(cls, location) -> Audience:
         """The people of a stock location: the supplier of a warehouse, the store of a store's own stock."""
         return cls.supplier(location.supplier_id) if location.supplier_id else cls.store(location.store_id)
 
     @property
     def group(self) -> str:
-        return "operator" if self.kind == "operator" else f"{self.kind}.{self.pk}"
+        return self.kind if self.kind == "operator" or self.kind in EVERY_KINDS else f"{self.kind}.{self.pk}"
 
     def user_ids(self) -> list[int]:
         """The active users this audience reaches now, in id order."""
@@ -58,22 +66,31 @@ class Audience:
             users = users.filter(pk=self.pk)
         elif self.kind in PARTY_KINDS:
             users = users.filter(pk__in=Membership.objects.filter(**{f"{self.kind}_id": self.pk}).values("user_id"))
+        elif self.kind in EVERY_KINDS:
+            party_kind = self.kind.removeprefix("every.")
+            users = users.filter(pk__in=Membership.objects.filter(**{f"{party_kind}__isnull": False}).values("user_id"))
         else:
             raise ValueError(f"Unknown audience kind {self.kind!r}")
         return list(users.order_by("pk").values_list("pk", flat=True))
 
 
 def socket_groups(*, user) -> list[str]:
-    """The groups a signed-in user's websocket joins: their own, one per membership, the operator's if staff."""
+    """The groups a signed-in user's websocket joins: their own, one per membership, one per kind of party they
+    belong to ("every.supplier": what is said to all suppliers), the operator's if staff."""
     groups = [Audience.user(user.pk).group]
+    every = []
     for supplier_id, distributor_id, store_id in Membership.objects.filter(user=user).values_list(
             "supplier_id", "distributor_id", "store_id"):
         if supplier_id:
             groups.append(Audience.supplier(supplier_id).group)
+            every.append(Audience.every("supplier").group)
         elif distributor_id:
             groups.append(Audience.distributor(distributor_id).group)
+            every.append(Audience.every("distributor").group)
         else:
             groups.append(Audience.store(store_id).group)
+            every.append(Audience.every("store").group)
+    groups.extend(dict.fromkeys(every))
     if user.is_staff:
         groups.append(Audience.operator().group)
     return groups

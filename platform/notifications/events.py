@@ -87,6 +87,10 @@ KINDS: dict[str, EventKind] = {kind.code: kind for kind in [
     EventKind("withdrawal.paid", pgettext_lazy("withdrawal", "Withdrawal paid"),
               _("Your withdrawal of %(amount)s was paid"), "%(reference)s",
               links={"supplier": _to("supplier:withdrawal-list"), "distributor": _to("distributor:withdrawal-list")}),
+    # Announcements (announcements.services): said to every member of every party of the audience's kinds.
+    EventKind("announcement.published", _("Announcement"), _("Announcement: %(title)s"),
+              links={"every.supplier": _to("supplier:home"), "every.distributor": _to("distributor:home"),
+                     "every.store": _to("storeadmin:home")}),
 ]}
 
 
