@@ -33,6 +33,12 @@ def _per_store(order) -> dict[int, dict]:
     return shares
 
 
+def _order_stores(order) -> list[Audience]:
+    """The stores that sold lines of the order: their webhooks hear of events addressed to the shopper only."""
+    store_ids = order.lines.exclude(store=None).values_list("store_id", flat=True).distinct().order_by("store_id")
+    return [Audience.store(pk) for pk in store_ids]
+
+
 def order_placed_notify(*, order) -> None:
     for store_id, share in _per_store(order).items():
         event_emit(kind="order.placed", audiences=[Audience.store(store_id)], params={
@@ -58,17 +64,19 @@ def order_paid_notify(*, order) -> None:
 
 
 def order_shipped_notify(*, group, parcel) -> None:
-    event_emit(kind="order.shipped", audiences=_shopper(group.order), params={
-        "number": str(group.order.number), "carrier": parcel.carrier, "tracking": parcel.tracking_number})
+    event_emit(kind="order.shipped", audiences=_shopper(group.order), webhook_parties=_order_stores(group.order),
+               params={"number": str(group.order.number), "carrier": parcel.carrier,
+                       "tracking": parcel.tracking_number})
 
 
 def order_delivered_notify(*, group) -> None:
-    event_emit(kind="order.delivered", audiences=_shopper(group.order), params={"number": str(group.order.number)})
+    event_emit(kind="order.delivered", audiences=_shopper(group.order), webhook_parties=_order_stores(group.order),
+               params={"number": str(group.order.number)})
 
 
 def shipment_cancelled_notify(*, group, reason: str) -> None:
-    event_emit(kind="shipment.cancelled", audiences=_shopper(group.order), params={
-        "number": str(group.order.number), "reason": reason})
+    event_emit(kind="shipment.cancelled", audiences=_shopper(group.order), webhook_parties=_order_stores(group.order),
+               params={"number": str(group.order.number), "reason": reason})
 
 
 def return_requested_notify(*, request, store) -> None:

@@ -58,3 +58,17 @@ for minute_task, job_name in ((publish_scheduled, "cms-publish-scheduled"),
         job_timeout=120,
         name=job_name,
     )
+
+# Webhook deliveries whose back-off has passed (1 min to 12 h after a failed attempt) are sent every minute; new ones
+# go out on commit of their change.
+from webhooks.tasks import deliver_webhooks  # noqa: E402
+
+cron.register(
+    deliver_webhooks.func,
+    deliver_webhooks.queue_name,
+    interval=MINUTE,
+    meta={"backend_name": deliver_webhooks.backend},
+    ttl=2 * MINUTE,
+    job_timeout=600,
+    name="webhooks-retry",
+)

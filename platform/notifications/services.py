@@ -30,14 +30,21 @@ BATCH = 200
 MAX_BACKOFF_SECONDS = 300
 
 
-def event_emit(*, kind: str, audiences: Iterable[Audience], params: dict) -> OutboxEvent | None:
+def event_emit(*, kind: str, audiences: Iterable[Audience], params: dict,
+               webhook_parties: Iterable[Audience] | None = None) -> OutboxEvent | None:
     """Record an event for `audiences` in the current transaction: one outbox row, one notification per user.
 
-    A user reached through several audiences is told once (through the first). An event nobody is to hear of
-    (a store with no members yet) writes nothing. Delivery starts when the transaction commits.
+    A user reached through several audiences is told once (through the first). The supplier and store audiences
+    (or `webhook_parties`, for an event addressed to a shopper only) also get it at their webhook endpoints
+    (webhooks.services). An event nobody is to hear of, by notification or webhook, writes nothing; one heard of
+    only by webhooks is sent to no socket group. Delivery starts when the transaction commits.
     """
+    from webhooks.services import subscribed_endpoints, webhook_deliveries_record
+
     spec = event_kind(kind)
     audiences = list(dict.fromkeys(audiences))
+    parties = [(audience.kind, audience.pk) for audience in
+               (audiences if webhook_parties is None else webhook_parties) if audience.kind in ("supplier", "store")]
     with transaction.atomic():
         recipients: dict[int, tuple[str, str]] = {}
         routes = []
@@ -47,11 +54,14 @@ def event_emit(*, kind: str, audiences: Iterable[Audience], params: dict) -> Out
             for pk in reached:
                 recipients[pk] = (audience.group, link)
             routes.append({"group": audience.group, "link": link})
-        if not recipients:
+        endpoints = subscribed_endpoints(kind=kind, parties=parties) if parties else []
+        if not recipients and not endpoints:
             return None
-        event = OutboxEvent.objects.create(kind=kind, params=params, audiences=routes)
+        event = OutboxEvent.objects.create(kind=kind, params=params, audiences=routes if recipients else [])
         Notification.objects.bulk_create([Notification(user_id=pk, event=event, group=group, link=link)
                                           for pk, (group, link) in recipients.items()], batch_size=1000)
+        if endpoints:
+            webhook_deliveries_record(event=event, kind=kind, parties=parties, endpoints=endpoints)
         transaction.on_commit(schedule_dispatch, robust=True)  # a failing start is logged; rows stay due
     return event
 

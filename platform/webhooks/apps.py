@@ -8,3 +8,6 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
     label = "mp_webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self):
+        from webhooks import scopes  # noqa: F401  (endpoints and deliveries scoped to their party)

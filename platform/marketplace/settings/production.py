@@ -16,6 +16,9 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
 if "ALLOWED_HOSTS" not in os.environ:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated host names).")
 
+# Webhooks go to public https addresses only (base.py lets a developer's machine reach loopback and plain http).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)

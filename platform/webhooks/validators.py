@@ -1,0 +1,65 @@
+"""Which URLs we POST to. In production (DEBUG and WEBHOOKS_ALLOW_PRIVATE off) only https, and never a host that
+resolves to a private, loopback, link-local, reserved, multicast or unspecified address (server-side request
+forgery into our own network). Checked when an endpoint is saved AND again before each attempt, so a name that
+later resolves somewhere private (DNS rebinding) fails the attempt. `WEBHOOKS_ALLOW_PRIVATE` (default: DEBUG)
+lets development and tests deliver to http://127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def allow_private() -> bool:
+    return getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", settings.DEBUG)
+
+
+def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+            or address.is_multicast or address.is_unspecified)
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, OSError):
+        raise ValidationError(_("The host %(host)s could not be found.") % {"host": host}) from None
+    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+
+
+def validate_webhook_url(url: str) -> str:
+    """The URL, stripped, if we may POST to it now; a ValidationError saying why not otherwise."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        raise ValidationError(_("Enter a valid URL, such as https://example.com/hooks/marketplace.")) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationError(_("Enter a valid URL, such as https://example.com/hooks/marketplace."))
+    if parts.username or parts.password:
+        raise ValidationError(_("Leave user names and passwords out of the URL: every delivery is signed."))
+    if len(url) > 500:
+        raise ValidationError(_("The URL is too long (500 characters at most)."))
+    if not (settings.DEBUG or allow_private()) and parts.scheme != "https":
+        raise ValidationError(_("Webhook URLs must use https."))
+    if not allow_private():
+        for address in _addresses(host):
+            if _forbidden(address):
+                raise ValidationError(
+                    _("%(host)s resolves to %(address)s, a private or reserved address: webhooks go only to "
+                      "public internet addresses.") % {"host": host, "address": address})
+    return url
