@@ -3,10 +3,10 @@ namespace; capability: parties.capabilities INTEGRATION_PAGES)."""
 
 from django.urls import path
 
-from portal.views import placeholder  # PLACEHOLDER: the tokens helper replaces these views
+from api.portal_views import portal_view
 
 urlpatterns = [
-    path("", placeholder, name="api-token-list"),
-    path("new/", placeholder, name="api-token-create"),
-    path("<int:pk>/revoke/", placeholder, name="api-token-revoke"),
+    path("", portal_view("api-token-list"), name="api-token-list"),
+    path("new/", portal_view("api-token-create"), name="api-token-create"),
+    path("<int:pk>/revoke/", portal_view("api-token-revoke"), name="api-token-revoke"),
 ]
