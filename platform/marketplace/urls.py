@@ -16,6 +16,7 @@ urlpatterns = [
     path("store/", include("storeadmin.urls")),
     path("apply/", include("onboarding.urls")),
     path("notifications/", include("notifications.urls")),
+    path("announcements/", include("announcements.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("s/", include("storefront.urls")),
     path("payments/", include("payments.urls")),
