@@ -1,4 +1,5 @@
-"""A request rate per token (REST_FRAMEWORK's "token" rate, API_RATE_LIMIT), counted in the default cache."""
+"""A request rate per token (REST_FRAMEWORK's "token" rate, API_RATE_LIMIT), counted in the default cache under the
+token's random prefix (not its id, which a database may hand out again)."""
 
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -10,4 +11,4 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         token = request_token(request)
-        return None if token is None else self.cache_format % {"scope": self.scope, "ident": token.pk}
+        return None if token is None else self.cache_format % {"scope": self.scope, "ident": token.prefix}

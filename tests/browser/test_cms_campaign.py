@@ -46,7 +46,8 @@ def a_campaign():
     from cms.models import CampaignPage
 
     home = Site.objects.get(is_default_site=True).root_page.specific
-    page = CampaignPage.objects.filter(slug="spring-tea-festival", locale__language_code="en").first()  # the demo's, when it has catalogues
+    page = CampaignPage.objects.filter(  # the demo's, when it has catalogues
+        slug="spring-tea-festival", locale__language_code="en").first()
     if page is not None:
         return page
     page = home.add_child(instance=CampaignPage(title="Spring tea festival", slug="spring-tea-festival",
