@@ -105,7 +105,3 @@ def server_error(request):
     return render(request, "portal/message.html", {"title": _("Something went wrong"),
                   "message": _("The error has been logged. Please try again in a moment.")}, status=500)
 
-
-def placeholder(request, *args, **kwargs):
-    """PLACEHOLDER for pages issue 10's helpers are building; removed when they land."""
-    raise Http404("not built yet")
