@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The order and stock events an outside system may subscribe to (codes of notifications.events.KINDS).
 WEBHOOK_KINDS: tuple[str, ...] = ("order.placed", "order.paid", "fulfilment.to_ship", "order.shipped",
@@ -61,7 +62,7 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: what we POST (`{"id": <this id>, **payload}`), retried until it succeeds."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("webhook", "Pending")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
