@@ -276,3 +276,18 @@ def test_a_members_socket_joins_the_group_of_each_kind_of_party_once(demo):
     assert [group for group in multi_groups if group.startswith("every.")] == ["every.supplier", "every.store"]
     assert not [group for group in socket_groups(user=users.get(email="shopper@demo.test"))
                 if group.startswith("every.")]
+
+
+def test_the_notification_reads_in_the_readers_language(fresh, signed_in):
+    from django.utils import translation
+
+    from notifications.events import render
+
+    editor = signed_in("operator@demo.test")
+    editor.post(reverse(ADD_URL), form(audience="suppliers", title="Holiday hours", title_zh="假期营业时间",
+                                       **{"action-publish": "action-publish"}))
+    event = OutboxEvent.objects.get(kind="announcement.published")
+    with translation.override("zh-hans"):
+        assert "假期营业时间" in render(kind=event.kind, params=event.params)[0]
+    with translation.override("en"):
+        assert "Holiday hours" in render(kind=event.kind, params=event.params)[0]

@@ -238,6 +238,74 @@ def test_a_host_that_later_resolves_privately_fails_the_attempt(receiver, demo, 
     assert receiver.requests == []
 
 
+def test_a_name_that_changes_between_the_check_and_the_connection_is_not_reached(receiver, demo, monkeypatch):
+    """The first lookup answers public, every later one loopback: the connection goes only to an address it
+    checked itself, so the receiver on 127.0.0.1 hears nothing."""
+    port = receiver.server.server_address[1]
+    answers = iter(["93.184.215.14"])
+    real = socket.getaddrinfo
+
+    def fake(host, *args, **kwargs):
+        if host == "rebind.example.com":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+        return real(host, *args, **kwargs)
+    store = Store.objects.get(slug="sunrise-online")
+    with ALLOW_LOCAL:
+        endpoint, _ = webhook_endpoint_create(party=store, url=f"http://rebind.example.com:{port}/hooks",
+                                              events=["order.placed"], actor=_user("storeadmin@demo.test"))
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    with override_settings(DEBUG=True, WEBHOOKS_ALLOW_PRIVATE=False):  # http allowed, private addresses not
+        order_in("sunrise-online")
+        webhooks_deliver()
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.attempts == 1 and delivery.last_status_code is None
+    assert "private or reserved address" in delivery.last_error
+    assert receiver.requests == []
+
+
+@PRODUCTION
+@pytest.mark.parametrize("address", ["100.100.100.200", "::ffff:10.0.0.1", "2002:a00:1::1"])
+def test_shared_and_tunnelled_private_addresses_are_refused(address, monkeypatch):
+    _resolving_to(monkeypatch, address)
+    with pytest.raises(ValidationError) as refused:
+        validate_webhook_url("https://rebind.example.com/hooks")
+    assert "private or reserved address" in refused.value.messages[0]
+
+
+@ALLOW_LOCAL
+def test_a_garbled_answer_fails_that_attempt_and_the_next_delivery_still_goes(receiver, demo):
+    garbler = socket.socket()
+    garbler.bind(("127.0.0.1", 0))
+    garbler.listen(5)
+
+    def answer_garbage():
+        for _ in range(2):
+            try:
+                connection, _address = garbler.accept()
+            except OSError:
+                return
+            connection.recv(65536)
+            connection.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            connection.close()
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    store = Store.objects.get(slug="sunrise-online")
+    actor = _user("storeadmin@demo.test")
+    broken, _ = webhook_endpoint_create(party=store, url=f"http://127.0.0.1:{garbler.getsockname()[1]}/hooks",
+                                        events=["order.placed"], actor=actor)
+    working, _ = webhook_endpoint_create(party=store, url=receiver.url, events=["order.placed"], actor=actor)
+    try:
+        order_in("sunrise-online")
+        webhooks_deliver()
+    finally:
+        garbler.close()
+    failed = WebhookDelivery.objects.get(endpoint=broken)
+    assert failed.status == "pending" and failed.attempts == 1 and failed.next_attempt_at is not None
+    assert failed.last_error and failed.attempt_log.count() == 1
+    sent = WebhookDelivery.objects.get(endpoint=working)
+    assert sent.status == "succeeded" and len(receiver.requests) == 1
+
+
 @ALLOW_LOCAL
 def test_events_told_only_to_the_shopper_reach_the_stores_of_the_order(receiver, demo):
     from types import SimpleNamespace

@@ -45,7 +45,7 @@ def announcement_publish_notify(*, announcement: Announcement, at=None) -> bool:
         Announcement.objects.filter(pk=row.pk).update(notified_at=at)
         announcement.notified_at = at
         event_emit(kind="announcement.published", audiences=announcement_audiences(row),
-                   params={"announcement": row.pk, "title": row.title})
+                   params={"announcement": row.pk, "title": row.title, "title_zh": row.title_zh})
     return True
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 def _to(name: str, *keys: str) -> Callable[[dict], str]:
@@ -102,9 +102,13 @@ def event_kind(code: str) -> EventKind:
 
 
 def render(*, kind: str, params: dict) -> tuple[str, str]:
-    """The title and body of an event in the active language (a missing detail shows as empty, never fails)."""
+    """The title and body of an event in the active language (a missing detail shows as empty, never fails).
+
+    A detail written in both languages (`title` and `title_zh`, e.g. an announcement's) shows in the reader's."""
     spec = event_kind(kind)
     values = _Lenient(params)
+    if (get_language() or "").startswith("zh"):
+        values.update({key[:-3]: value for key, value in params.items() if key.endswith("_zh") and value})
     return str(spec.title) % values, (str(spec.body) % values if spec.body else "")
 
 

@@ -3,12 +3,16 @@ POST one delivery at once), POST each signed body once, keep the answer, then su
 
 Back-off after a failed attempt: 1 min, 5 min, 30 min, 2 h, 12 h; after MAX_ATTEMPTS the delivery is failed (a
 person may retry it from the portal). Redirects are not followed (a 3xx is a failed attempt) and no proxy from the
-environment is used: the address checked by `validate_webhook_url` just before the attempt is the one we call.
+environment is used; the connection goes to the addresses `validators.checked_connection` checked. Whatever goes
+wrong with one receiver (refused address, timeout, a malformed answer) is that attempt's error: it is logged, kept
+on the attempt and backed off, and the batch goes on.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +26,9 @@ from django.utils import timezone
 
 from webhooks.models import WebhookAttempt, WebhookDelivery
 from webhooks.signing import signature
-from webhooks.validators import validate_webhook_url
+from webhooks.validators import checked_connection, validate_webhook_url
+
+logger = logging.getLogger(__name__)
 
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
            timedelta(hours=12))
@@ -57,7 +63,30 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # urllib then raises HTTPError with the 3xx: a failed attempt
 
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = checked_connection  # http.client sets socket.create_connection per instance
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = checked_connection  # TLS then wraps the socket for the URL's host name
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect(), _CheckedHTTPHandler(),
+                                      _CheckedHTTPSHandler())
 
 
 def backoff_after(attempts: int) -> timedelta | None:
@@ -91,8 +120,9 @@ def post(*, url: str, body: bytes, headers: dict) -> Answer:
     except urllib.error.HTTPError as error:
         with error:
             return Answer(status_code=error.code, body=_text(error.read(BODY_LIMIT)), error=f"HTTP {error.code}")
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
+        logger.info("Webhook POST to %s failed: %r", url, reason)
         return Answer(error=f"{type(reason).__name__}: {reason}"[:500])
 
 
@@ -118,9 +148,14 @@ def webhooks_deliver(*, limit: int = BATCH, now=None) -> DeliverResult:
         if not rows:
             return result
         for delivery in rows:
+            at = now or timezone.now()  # each attempt signed and dated when it is made, not when the batch began
             started = time.monotonic()
-            answer = attempt(delivery, now=moment)
-            _record(delivery, answer, token=token, now=moment, duration_ms=int((time.monotonic() - started) * 1000),
+            try:
+                answer = attempt(delivery, now=at)
+            except Exception as error:  # a bug of ours on one delivery: logged, kept on it, the others still go
+                logger.exception("Webhook delivery %s could not be attempted", delivery.pk)
+                answer = Answer(error=f"{type(error).__name__}: {error}"[:500])
+            _record(delivery, answer, token=token, now=at, duration_ms=int((time.monotonic() - started) * 1000),
                     result=result)
         if len(rows) < limit:
             return result
@@ -129,8 +164,6 @@ def webhooks_deliver(*, limit: int = BATCH, now=None) -> DeliverResult:
 def _record(delivery: WebhookDelivery, answer: Answer, *, token: str, now, duration_ms: int,
             result: DeliverResult) -> None:
     number = delivery.attempts + 1
-    WebhookAttempt.objects.create(delivery=delivery, number=number, started_at=now, duration_ms=duration_ms,
-                                  status_code=answer.status_code, response_body=answer.body, error=answer.error)
     fields = {"attempts": F("attempts") + 1, "last_status_code": answer.status_code,
               "last_response_body": answer.body, "last_error": answer.error, "last_attempt_at": now,
               "last_duration_ms": duration_ms, "lease_token": "", "lease_until": None}
@@ -143,4 +176,7 @@ def _record(delivery: WebhookDelivery, answer: Answer, *, token: str, now, durat
     else:
         fields.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
         result.failed.append(delivery.pk)
-    WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=token).update(**fields)
+    if WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=token).update(**fields):
+        WebhookAttempt.objects.create(delivery=delivery, number=number, started_at=now, duration_ms=duration_ms,
+                                      status_code=answer.status_code, response_body=answer.body, error=answer.error)
+    # else our lease ran out while the receiver dawdled and another run took the delivery: its record stands

@@ -1,8 +1,10 @@
 """Which URLs we POST to. In production (DEBUG and WEBHOOKS_ALLOW_PRIVATE off) only https, and never a host that
-resolves to a private, loopback, link-local, reserved, multicast or unspecified address (server-side request
-forgery into our own network). Checked when an endpoint is saved AND again before each attempt, so a name that
-later resolves somewhere private (DNS rebinding) fails the attempt. `WEBHOOKS_ALLOW_PRIVATE` (default: DEBUG)
-lets development and tests deliver to http://127.0.0.1.
+resolves to an address that is not globally routable (private, loopback, link-local, shared 100.64/10 as cloud
+metadata services use, reserved, multicast, unspecified; IPv4 inside IPv6 included): no server-side request
+forgery into our own network. Checked when an endpoint is saved, and again by the connection itself
+(`checked_connection`), which connects to the very addresses it checked, so a name that resolves somewhere else a
+moment later (DNS rebinding) cannot slip through. `WEBHOOKS_ALLOW_PRIVATE` (default: DEBUG) lets development and
+tests deliver to http://127.0.0.1.
 """
 
 from __future__ import annotations
@@ -21,10 +23,41 @@ def allow_private() -> bool:
 
 
 def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-            or address.is_multicast or address.is_unspecified)
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is not None:
+            address = inner
+    return not address.is_global or address.is_multicast
+
+
+class RefusedAddress(OSError):
+    """The host resolves to an address webhooks may not reach (an OSError, so urllib reports it as the reason)."""
+
+
+def _refusal(host: str, address) -> str:
+    return _("%(host)s resolves to %(address)s, a private or reserved address: webhooks go only to public internet "
+             "addresses.") % {"host": host, "address": address}
+
+
+def checked_connection(address: tuple[str, int], timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """`socket.create_connection` for webhook deliveries: resolve the host once, refuse it if any of its addresses
+    is forbidden, then connect to those same addresses (never a second lookup)."""
+    host, port = address
+    try:
+        addresses = _addresses(host)
+    except ValidationError as error:
+        raise RefusedAddress(" ".join(error.messages)) from None
+    if not allow_private():
+        for candidate in addresses:
+            if _forbidden(candidate):
+                raise RefusedAddress(_refusal(host, candidate))
+    last_error: OSError | None = None
+    for candidate in addresses:
+        try:
+            return socket.create_connection((str(candidate), port), timeout, source_address)
+        except OSError as error:
+            last_error = error
+    raise last_error or RefusedAddress(_("The host %(host)s could not be found.") % {"host": host})
 
 
 def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
@@ -59,7 +92,5 @@ def validate_webhook_url(url: str) -> str:
     if not allow_private():
         for address in _addresses(host):
             if _forbidden(address):
-                raise ValidationError(
-                    _("%(host)s resolves to %(address)s, a private or reserved address: webhooks go only to "
-                      "public internet addresses.") % {"host": host, "address": address})
+                raise ValidationError(_refusal(host, address))
     return url
