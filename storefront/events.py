@@ -33,10 +33,12 @@ def _per_store(order) -> dict[int, dict]:
     return shares
 
 
-def _order_stores(order) -> list[Audience]:
-    """The stores that sold lines of the order: their webhooks hear of events addressed to the shopper only."""
-    store_ids = order.lines.exclude(store=None).values_list("store_id", flat=True).distinct().order_by("store_id")
-    return [Audience.store(pk) for pk in store_ids]
+def _group_parties(group) -> list[Audience]:
+    """Who a shipment concerns besides the shopper (for their webhooks): the stores that sold its lines, and the
+    location that ships it (a supplier's warehouse, or a store's own stock)."""
+    store_ids = (group.lines.exclude(line__store=None).values_list("line__store_id", flat=True).distinct()
+                 .order_by("line__store_id"))
+    return list(dict.fromkeys([*(Audience.store(pk) for pk in store_ids), Audience.of_location(group.warehouse)]))
 
 
 def order_placed_notify(*, order) -> None:
@@ -64,18 +66,18 @@ def order_paid_notify(*, order) -> None:
 
 
 def order_shipped_notify(*, group, parcel) -> None:
-    event_emit(kind="order.shipped", audiences=_shopper(group.order), webhook_parties=_order_stores(group.order),
+    event_emit(kind="order.shipped", audiences=_shopper(group.order), webhook_parties=_group_parties(group),
                params={"number": str(group.order.number), "carrier": parcel.carrier,
                        "tracking": parcel.tracking_number})
 
 
 def order_delivered_notify(*, group) -> None:
-    event_emit(kind="order.delivered", audiences=_shopper(group.order), webhook_parties=_order_stores(group.order),
+    event_emit(kind="order.delivered", audiences=_shopper(group.order), webhook_parties=_group_parties(group),
                params={"number": str(group.order.number)})
 
 
 def shipment_cancelled_notify(*, group, reason: str) -> None:
-    event_emit(kind="shipment.cancelled", audiences=_shopper(group.order), webhook_parties=_order_stores(group.order),
+    event_emit(kind="shipment.cancelled", audiences=_shopper(group.order), webhook_parties=_group_parties(group),
                params={"number": str(group.order.number), "reason": reason})
 
 

@@ -82,3 +82,24 @@ def test_role_without_integrations_is_refused(signed_in):
     response = client.get("/supplier/integrations/api/")
     assert response.status_code == 403
     assert "Integrations" in response.content.decode()
+
+
+def test_a_store_whose_owner_is_suspended_and_a_departed_maker_lose_api_access(demo):
+    from django.contrib.auth import get_user_model
+
+    from api.tokens import api_token_create
+    from parties.models import Distributor, PartyStatus
+    from tests.api_helpers import demo_store
+
+    maker = get_user_model().objects.get(email="storeadmin@demo.test")
+    _token, key = api_token_create(party=demo_store("sunrise-online"), name="ERP", access="write", actor=maker)
+    assert api_client(key).get("/api/v1/orders/").status_code == 200
+
+    Distributor.objects.filter(slug="sunrise-retail").update(status=PartyStatus.SUSPENDED)
+    refused = api_client(key).get("/api/v1/orders/")
+    assert refused.status_code == 401 and "suspended" in error_of(refused)["message"]
+    Distributor.objects.filter(slug="sunrise-retail").update(status=PartyStatus.ACTIVE)
+
+    get_user_model().objects.filter(pk=maker.pk).update(is_active=False)
+    refused = api_client(key).get("/api/v1/orders/")
+    assert refused.status_code == 401 and "no longer has an active account" in error_of(refused)["message"]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
@@ -82,7 +83,7 @@ def test_order_placed_reaches_the_store_endpoint_signed_with_the_secret_shown_on
     client = signed_in("storeadmin@demo.test")
     page = client.post(reverse("storeadmin:webhook-create"),
                        {"url": receiver.url, "events": ["order.placed", "order.paid"]})
-    assert page.status_code == 200
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"  # no browser keeps a copy
     secret = re.search(r'<code id="webhook-secret">([^<]+)</code>', page.content.decode()).group(1)
     endpoint = WebhookEndpoint.objects.get(store__slug="sunrise-online", url=receiver.url)
     assert endpoint.secret == secret and endpoint.events == ["order.placed", "order.paid"]
@@ -324,3 +325,23 @@ def test_events_told_only_to_the_shopper_reach_the_stores_of_the_order(receiver,
     assert [(body["event"], body["data"]["number"]) for body in bodies] == [
         ("order.shipped", str(order.number)), ("order.delivered", str(order.number))]
     assert bodies[0]["data"]["tracking"] == "SF123"
+
+
+@ALLOW_LOCAL
+def test_the_shipping_supplier_hears_of_its_shipments_and_cannot_subscribe_to_store_events(receiver, demo):
+    from types import SimpleNamespace
+
+    from storefront.events import order_shipped_notify
+
+    order = order_in("sunrise-online")
+    group = order.fulfilment_groups.select_related("warehouse__supplier").first()
+    shipper = group.warehouse.supplier
+    assert shipper is not None, "the demo order ships from a supplier's warehouse"
+    actor = get_user_model().objects.filter(is_staff=True).first()
+    with pytest.raises(ValidationError) as refused:
+        webhook_endpoint_create(party=shipper, url=receiver.url, events=["order.placed"], actor=actor)
+    assert "order.placed" in str(refused.value)
+    webhook_endpoint_create(party=shipper, url=receiver.url, events=["order.shipped"], actor=actor)
+    order_shipped_notify(group=group, parcel=SimpleNamespace(carrier="SF Express", tracking_number="SF9"))
+    webhooks_deliver()
+    assert [json.loads(request["body"])["data"]["tracking"] for request in receiver.requests] == ["SF9"]

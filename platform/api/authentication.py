@@ -20,9 +20,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = token_for_key(header[1])
         if token is None:
             raise exceptions.AuthenticationFailed(_("This token is unknown or has been revoked."))
-        if not token.party.is_active:
+        if not token.party.is_trading:
             raise exceptions.AuthenticationFailed(_("%(party)s is suspended; its tokens do not work.")
                                                   % {"party": token.party})
+        if token.created_by is None or not token.created_by.is_active:
+            raise exceptions.AuthenticationFailed(_("The person who made this token no longer has an active "
+                                                    "account; make a new token."))
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most one write a minute

@@ -12,15 +12,18 @@ from django.views.generic import TemplateView
 
 from api.models import ApiToken
 from api.tokens import api_token_create, api_token_revoke
+from parties.models import Supplier
 from parties.scoping import scoped
-from portal.mixins import bound_to_portal
 
 
 class TokenPagesMixin:
     namespace = ""
 
     def tokens(self):
-        return scoped(ApiToken.objects.select_related("created_by", "revoked_by"), scope=self.scope)
+        """The acting party's own tokens (a supplier's page does not list its flagship stores' tokens)."""
+        party = self.membership.party
+        own = {"supplier": party} if isinstance(party, Supplier) else {"store": party}
+        return scoped(ApiToken.objects.filter(**own).select_related("created_by", "revoked_by"), scope=self.scope)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,27 +89,3 @@ class TokenRevokeBase(TokenPagesMixin, TemplateView):
 
 
 PAGES = {"api-token-list": TokenListBase, "api-token-create": TokenCreateBase, "api-token-revoke": TokenRevokeBase}
-_BOUND: dict[str, dict[str, type]] = {}
-
-
-def _bound(namespace: str) -> dict[str, type]:
-    """The pages bound to the portal of `namespace` (imported late: the portals' URL modules include ours)."""
-    if namespace not in _BOUND:
-        if namespace == "supplier":
-            from supplier.views import SupplierPortalMixin as portal
-        elif namespace == "storeadmin":
-            from storeadmin.views import StoreAdminPortalMixin as portal
-        else:
-            raise LookupError(namespace)
-        _BOUND[namespace] = bound_to_portal(portal, PAGES, namespace=namespace)
-    return _BOUND[namespace]
-
-
-def portal_view(name: str):
-    """A view function serving page `name` in whichever portal (supplier or store admin) the URL was reached in."""
-
-    def view(request, *args, **kwargs):
-        return _bound(request.resolver_match.namespace)[name].as_view()(request, *args, **kwargs)
-
-    view.__name__ = view.__qualname__ = name.replace("-", "_")
-    return view

@@ -55,5 +55,5 @@ def token_for_key(key: str) -> ApiToken | None:
     """The active token with this key, its party loaded; None for an unknown or revoked key."""
     if not key.startswith("mp_"):
         return None
-    return (ApiToken.objects.select_related("supplier", "store", "created_by")
+    return (ApiToken.objects.select_related("supplier", "store__distributor", "store__supplier", "created_by")
             .filter(key_hash=key_hash(key), revoked_at=None).first())

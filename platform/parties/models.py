@@ -98,6 +98,11 @@ class Party(BilingualName):
     def is_active(self) -> bool:
         return self.status == PartyStatus.ACTIVE
 
+    @property
+    def is_trading(self) -> bool:
+        """May act on the marketplace now (portals, API tokens): active, and for a store its owner too."""
+        return self.is_active
+
 
 class Supplier(Party):
     """A brand or wholesaler that owns goods and stock; sells through oscar as a Partner."""
@@ -184,6 +189,10 @@ class Store(Party):
     def is_open(self) -> bool:
         """A store trades only while it and its owner are active."""
         return self.is_active and self.owner.is_active
+
+    @property
+    def is_trading(self) -> bool:
+        return self.is_open
 
 
 class Warehouse(BilingualName):
@@ -326,10 +335,7 @@ class Membership(models.Model):
 
     @property
     def party_is_active(self) -> bool:
-        party = self.party
-        if isinstance(party, Store):
-            return party.is_open
-        return party.is_active
+        return self.party.is_trading
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.party}"

@@ -81,3 +81,30 @@ def bound_to_portal(portal: type, views: dict[str, type], **attrs) -> dict[str, 
     return {name: type(f"{portal.__name__}{view.__name__}", (portal, view),
                        {"__module__": view.__module__, "__doc__": view.__doc__, **attrs})
             for name, view in views.items()}
+
+
+# The portals whose parties hold API tokens and webhooks: the same integration pages serve both.
+PARTY_PORTAL_MIXINS = {"supplier": "supplier.views.SupplierPortalMixin",
+                       "storeadmin": "storeadmin.views.StoreAdminPortalMixin"}
+
+
+def view_in_party_portal(pages: dict[str, type], page: str):
+    """A view serving `pages[page]` in whichever party portal (supplier or store admin) its URL was reached
+    through, bound to that portal's mixin and namespace on first use (imported late: those portals' URL modules
+    include the pages' own)."""
+    from django.http import Http404
+    from django.utils.module_loading import import_string
+
+    bound: dict[str, object] = {}
+
+    def view(request, *args, **kwargs):
+        namespace = request.resolver_match.namespace if request.resolver_match else ""
+        if namespace not in bound:
+            if namespace not in PARTY_PORTAL_MIXINS:
+                raise Http404
+            portal = import_string(PARTY_PORTAL_MIXINS[namespace])
+            bound[namespace] = bound_to_portal(portal, {page: pages[page]}, namespace=namespace)[page].as_view()
+        return bound[namespace](request, *args, **kwargs)
+
+    view.__name__ = view.__qualname__ = page.replace("-", "_")
+    return view

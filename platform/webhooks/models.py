@@ -16,6 +16,18 @@ from django.utils.translation import pgettext_lazy
 WEBHOOK_KINDS: tuple[str, ...] = ("order.placed", "order.paid", "fulfilment.to_ship", "order.shipped",
                                   "order.delivered", "shipment.cancelled", "return.requested", "stock.low",
                                   "stocktake.approved")
+# What each kind of party hears: a store its orders, shipments, returns and stock; a supplier what its warehouses
+# ship and their stock (it is not addressed by a store's order and return events).
+SUPPLIER_WEBHOOK_KINDS: tuple[str, ...] = ("fulfilment.to_ship", "order.shipped", "order.delivered",
+                                           "shipment.cancelled", "stock.low", "stocktake.approved")
+
+
+def webhook_kinds_for(party) -> tuple[str, ...]:
+    from parties.models import Supplier
+
+    return SUPPLIER_WEBHOOK_KINDS if isinstance(party, Supplier) else WEBHOOK_KINDS
+
+
 TEST_KIND = "webhook.test"
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from parties.models import Store, Supplier
-from webhooks.models import TEST_KIND, WEBHOOK_KINDS, WebhookDelivery, WebhookEndpoint
+from webhooks.models import TEST_KIND, WEBHOOK_KINDS, WebhookDelivery, WebhookEndpoint, webhook_kinds_for
 from webhooks.validators import validate_webhook_url
 
 
@@ -26,21 +26,22 @@ def _new_secret() -> str:
     return f"whsec_{secrets.token_urlsafe(32)}"
 
 
-def _clean(*, url: str, events: Iterable[str], description: str) -> tuple[str, list[str], str]:
+def _clean(*, party, url: str, events: Iterable[str], description: str) -> tuple[str, list[str], str]:
     errors = {}
     try:
         url = validate_webhook_url(url)
     except ValidationError as error:
         errors["url"] = error.messages
     chosen = list(dict.fromkeys(events or []))
-    unknown = [code for code in chosen if code not in WEBHOOK_KINDS]
+    offered = webhook_kinds_for(party)
+    unknown = [code for code in chosen if code not in offered]
     if unknown:
         errors["events"] = [_("Unknown events: %(codes)s.") % {"codes": ", ".join(unknown)}]
     elif not chosen:
         errors["events"] = [_("Choose at least one event to send.")]
     if errors:
         raise ValidationError(errors)
-    return url, [code for code in WEBHOOK_KINDS if code in chosen], (description or "").strip()[:120]
+    return url, [code for code in offered if code in chosen], (description or "").strip()[:120]
 
 
 def webhook_endpoint_create(*, party: Supplier | Store, url: str, events: Iterable[str], actor,
@@ -48,7 +49,7 @@ def webhook_endpoint_create(*, party: Supplier | Store, url: str, events: Iterab
     """A new active endpoint for `party`; returns it and its signing secret (shown once)."""
     if not isinstance(party, Supplier | Store):
         raise ValidationError(_("Webhooks are set up for one supplier or one store."))
-    url, events, description = _clean(url=url, events=events, description=description)
+    url, events, description = _clean(party=party, url=url, events=events, description=description)
     secret = _new_secret()
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
@@ -61,7 +62,7 @@ def webhook_endpoint_create(*, party: Supplier | Store, url: str, events: Iterab
 
 def webhook_endpoint_update(*, endpoint: WebhookEndpoint, url: str, events: Iterable[str], is_active: bool,
                             actor, description: str = "") -> WebhookEndpoint:
-    url, events, description = _clean(url=url, events=events, description=description)
+    url, events, description = _clean(party=endpoint.party, url=url, events=events, description=description)
     with transaction.atomic():
         before = {"url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
         endpoint.url, endpoint.events, endpoint.is_active, endpoint.description = url, events, is_active, description

@@ -9,21 +9,19 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from notifications.events import KINDS
-from portal.mixins import bound_to_portal
 from webhooks import selectors, services
 from webhooks.dispatch import BACKOFF, MAX_ATTEMPTS
-from webhooks.models import WEBHOOK_KINDS
+from webhooks.models import webhook_kinds_for
 
 
-def event_choices() -> list[tuple[str, str]]:
-    return [(code, str(KINDS[code].label)) for code in WEBHOOK_KINDS]
+def event_choices(party) -> list[tuple[str, str]]:
+    return [(code, str(KINDS[code].label)) for code in webhook_kinds_for(party)]
 
 
 class WebhookPage(TemplateView):
@@ -41,7 +39,7 @@ class WebhookPage(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(ns=self.namespace, event_choices=event_choices())
+        context.update(ns=self.namespace, event_choices=event_choices(self.party))
         return context
 
 
@@ -68,7 +66,7 @@ class EndpointCreateView(WebhookPage):
     template_name = "webhooks/form.html"
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("values", {"events": list(WEBHOOK_KINDS), "is_active": True})
+        kwargs.setdefault("values", {"events": list(webhook_kinds_for(self.party)), "is_active": True})
         return super().get_context_data(creating=True, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -80,7 +78,8 @@ class EndpointCreateView(WebhookPage):
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(values=values, errors=_errors(error)))
         self.template_name = "webhooks/secret.html"
-        return self.render_to_response(self.get_context_data(endpoint=endpoint, secret=secret, created=True))
+        return _not_stored(self.render_to_response(self.get_context_data(endpoint=endpoint, secret=secret,
+                                                                         created=True)))
 
 
 class EndpointDetailView(WebhookPage):
@@ -108,7 +107,7 @@ class EndpointEditView(WebhookPage):
         if request.POST.get("action") == "rotate":
             secret = services.webhook_secret_rotate(endpoint=endpoint, actor=request.user)
             self.template_name = "webhooks/secret.html"
-            return self.render_to_response(self.get_context_data(secret=secret, created=False))
+            return _not_stored(self.render_to_response(self.get_context_data(secret=secret, created=False)))
         values = _form(request)
         try:
             services.webhook_endpoint_update(endpoint=endpoint, url=values["url"], events=values["events"],
@@ -190,30 +189,10 @@ class DeliveryRetryView(DeliveryDetailView):
         return redirect(self.url("delivery-detail", delivery.pk))
 
 
-_BOUND: dict[str, dict[str, object]] = {}
-
-
-def _portal_views() -> dict[str, dict[str, object]]:
-    """{namespace: {page: view function}}, built on first use (the portals' views import a lot)."""
-    if not _BOUND:
-        from storeadmin.views import StoreAdminPortalMixin
-        from supplier.views import SupplierPortalMixin
-
-        for namespace, mixin in (("supplier", SupplierPortalMixin), ("storeadmin", StoreAdminPortalMixin)):
-            _BOUND[namespace] = {name: view.as_view() for name, view in
-                                 bound_to_portal(mixin, PAGES, namespace=namespace).items()}
-    return _BOUND
-
-
-def portal_view(page: str):
-    def view(request, *args, **kwargs):
-        namespace = request.resolver_match.namespace if request.resolver_match else ""
-        pages = _portal_views().get(namespace)
-        if pages is None:
-            raise Http404
-        return pages[page](request, *args, **kwargs)
-    view.__name__ = view.__qualname__ = f"webhooks_{page.replace('-', '_')}"
-    return view
+def _not_stored(response):
+    """A page showing a secret: no browser or proxy may keep a copy."""
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 PAGES = {"webhook-list": EndpointListView, "webhook-create": EndpointCreateView,
