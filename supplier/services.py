@@ -5,6 +5,8 @@ wrong), then changes oscar's rows and ours in one transaction, records the
 review history and the audit log.
 """
 
+from dataclasses import replace
+
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -283,6 +285,34 @@ def _reprice_listings(entry: SupplierProduct) -> None:
 
     records_repriced_for_entry(entry_id=entry.pk, reason=_("%(supplier)s changed the prices of “%(product)s”.") % {
         "supplier": entry.supplier, "product": entry.product.title})
+
+
+def product_patch(*, actor, entry: SupplierProduct, changes: dict) -> SupplierProduct:
+    """Change some of a product's fields (`title`, `description`, `category`, `tags`, `variants`: [{"sku", "title",
+    "wholesale_price", "suggested_retail_price", "retail_floor"}], each optional), as `product_update` does. The
+    product is locked before it is read, so a concurrent edit is never overwritten with what was read before it."""
+    from supplier.spreadsheet.exporter import current_catalogue
+
+    with transaction.atomic():
+        entry = _locked(entry)
+        [current] = [item for item in current_catalogue(supplier=entry.supplier) if item.entry_id == entry.pk]
+        data = current.data
+        variants = {variant.sku: replace(variant, stock={}) for variant in data.variants}  # stock: unchanged
+        unknown = [item["sku"] for item in changes.get("variants", []) if item["sku"] not in variants]
+        if unknown:
+            raise ValidationError([_("This product has no SKU “%(sku)s”.") % {"sku": sku} for sku in unknown])
+        for item in changes.get("variants", []):
+            variant = variants[item["sku"]]
+            variants[item["sku"]] = replace(
+                variant, label=item.get("title", variant.label),
+                wholesale_price=item.get("wholesale_price", variant.wholesale_price),
+                suggested_retail_price=item.get("suggested_retail_price", variant.suggested_retail_price),
+                min_retail_price=item.get("retail_floor", variant.min_retail_price))
+        data = replace(data, title=changes.get("title", data.title),
+                       description=changes.get("description", data.description),
+                       category=changes.get("category", data.category), tags=changes.get("tags", data.tags),
+                       variants=list(variants.values()))
+        return product_update(actor=actor, entry=entry, data=data)
 
 
 def _locked(entry: SupplierProduct) -> SupplierProduct:

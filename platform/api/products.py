@@ -11,8 +11,6 @@ stock rows (or listings and availability) and categories.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
@@ -33,8 +31,7 @@ from inventory.selectors import available_in
 from parties.models import Warehouse
 from supplier.models import SupplierProduct, WarehouseStock
 from supplier.selectors import category_paths
-from supplier.services import CatalogueInputError, product_update
-from supplier.spreadsheet.exporter import current_catalogue
+from supplier.services import CatalogueInputError, product_patch
 
 StockRecord = get_model("partner", "StockRecord")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -193,9 +190,8 @@ class ProductViewSet(viewsets.GenericViewSet):
         entry = get_object_or_404(self.get_queryset(), pk=pk)
         body = ProductUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = product_input_changed(entry, body.validated_data)
         try:
-            product_update(actor=request_token(request).created_by, entry=entry, data=data)
+            product_patch(actor=request_token(request).created_by, entry=entry, changes=body.validated_data)
         except CatalogueInputError as refused:
             details: dict[str, list[str]] = {}
             for error in refused.errors:
@@ -205,29 +201,6 @@ class ProductViewSet(viewsets.GenericViewSet):
             raise ApiError(f"{first}: {details[first][0]}", details=details) from None
         entry.refresh_from_db()
         return Response(self.rows([entry])[0], status=status.HTTP_200_OK)
-
-
-def product_input_changed(entry: SupplierProduct, changes: dict):
-    """The product as the catalogue services take it, with `changes` applied; stock is left out (unchanged)."""
-    [current] = [item for item in current_catalogue(supplier=entry.supplier) if item.entry_id == entry.pk]
-    data = current.data
-    variants = {variant.sku: replace(variant, stock={}) for variant in data.variants}
-    unknown = [item["sku"] for item in changes.get("variants", []) if item["sku"] not in variants]
-    if unknown:
-        raise ApiError(_("variants: this product has no SKU “%(sku)s”.") % {"sku": unknown[0]},
-                       details={"variants": [_("No SKU “%(sku)s” in this product.") % {"sku": sku}
-                                             for sku in unknown]})
-    for item in changes.get("variants", []):
-        variant = variants[item["sku"]]
-        variants[item["sku"]] = replace(
-            variant, label=item.get("title", variant.label),
-            wholesale_price=item.get("wholesale_price", variant.wholesale_price),
-            suggested_retail_price=item.get("suggested_retail_price", variant.suggested_retail_price),
-            min_retail_price=item.get("retail_floor", variant.min_retail_price))
-    return replace(data, title=changes.get("title", data.title),
-                   description=changes.get("description", data.description),
-                   category=changes.get("category", data.category), tags=changes.get("tags", data.tags),
-                   variants=list(variants.values()))
 
 
 def register(router) -> None:
