@@ -23,15 +23,14 @@ Both must end with the same units on hand, and the ledger must add up. The last 
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+
+from benchkit import on_fresh_database, stocked_warehouse  # noqa: E402  (needs platform/ on the path)
 
 RUNS = 3
 
@@ -47,64 +46,12 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(argv)
     skus = min(args.skus or (1000 if args.quick else 10_000), 10_000)
-    for variable in ("DATABASE_URL", "REDIS_URL"):  # never the developer's own database
-        os.environ.pop(variable, None)
-    with tempfile.TemporaryDirectory(prefix="bench-api-stock-") as folder:
-        os.environ["MARKETPLACE_VAR_DIR"] = folder
-        os.environ["DEBUG"] = "0"  # no per-query logging in either run
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
-        os.environ["API_RATE_LIMIT"] = "100000/min"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
-        if args.sqlite:
-            return run(skus, engine="SQLite")
-        from localengines import engines
-
-        with engines(postgres=True, redis=False) as started:
-            if "DATABASE_URL" not in started.env:
-                print("no PostgreSQL (" + "; ".join(started.skipped) + "): running on SQLite", file=sys.stderr)
-                return run(skus, engine="SQLite")
-            os.environ.update(started.env)
-            return run(skus, engine="PostgreSQL")
+    return on_fresh_database(args, run, name="api-stock", size=skus, env={"API_RATE_LIMIT": "100000/min"})
 
 
 def level_for(index: int, on_hand: int) -> int:
     """The new level sent: -3..+3 units off, the same in 1 SKU of 7."""
     return max(on_hand + index % 7 - 3, 0)
-
-
-def build(sku_count: int):
-    """A supplier, one warehouse and `sku_count` SKUs on hand there (with opening movements); a staff actor."""
-    from django.contrib.auth import get_user_model
-    from oscar.core.loading import get_model
-
-    from inventory.services import stock_opening_record
-    from parties.models import Supplier, Warehouse
-    from supplier.models import WarehouseStock
-
-    Partner = get_model("partner", "Partner")
-    Product = get_model("catalogue", "Product")
-    ProductClass = get_model("catalogue", "ProductClass")
-    StockRecord = get_model("partner", "StockRecord")
-
-    actor = get_user_model().objects.create_user(username="bench-erp", email="bench@bench.test",
-                                                 password="x", is_staff=True)
-    partner = Partner.objects.create(name="Bench Tea", code="bench-tea")
-    supplier = Supplier.objects.create(slug="bench-tea", name="Bench Tea", partner=partner)
-    location = Warehouse.objects.create(supplier=supplier, code="main", name="Main warehouse")
-    tea = ProductClass.objects.create(name="Tea", track_stock=True)
-    products = Product.objects.bulk_create([
-        Product(structure=Product.STANDALONE, title=f"Bench tea {n}", product_class=tea, is_public=True)
-        for n in range(sku_count)], batch_size=1000)
-    records = StockRecord.objects.bulk_create([
-        StockRecord(product=product, partner=partner, partner_sku=f"BENCH-{n:05d}", price_currency="CNY",
-                    wholesale_price=Decimal(20 + n % 80), price=Decimal("99.00"), num_in_stock=10 + n % 30)
-        for n, product in enumerate(products)], batch_size=1000)
-    rows = WarehouseStock.objects.bulk_create([
-        WarehouseStock(stockrecord=record, warehouse=location, on_hand=10 + n % 30,
-                       low_stock_threshold=12 if n % 5 == 0 else None)
-        for n, record in enumerate(records)], batch_size=1000)
-    stock_opening_record(rows=rows, actor=actor, reason="Opening")
-    return actor, supplier, location
 
 
 def run(sku_count: int, *, engine: str) -> int:
@@ -132,7 +79,7 @@ def run(sku_count: int, *, engine: str) -> int:
     print(f"{engine}: created tables of a fresh database in {time.perf_counter() - started:.1f} s", flush=True)
 
     started = time.perf_counter()
-    actor, supplier, location = build(sku_count)
+    actor, supplier, location = stocked_warehouse(sku_count)
     _token, key = api_token_create(party=supplier, name="Bench ERP", access="write", actor=actor)
     opening_max = StockMovement.objects.order_by("-pk").values_list("pk", flat=True).first()
     print(f"built {sku_count:,} SKUs on hand in one warehouse in {time.perf_counter() - started:.1f} s", flush=True)

@@ -22,15 +22,14 @@ line is `stocktake_post: ratio=X.XX (...)` with ratio = our time / baseline time
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+
+from benchkit import on_fresh_database, stocked_warehouse  # noqa: E402  (needs platform/ on the path)
 
 RUNS = 3
 
@@ -46,64 +45,12 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(argv)
     lines = args.lines or (500 if args.quick else 5000)
-    for variable in ("DATABASE_URL", "REDIS_URL"):  # never the developer's own database
-        os.environ.pop(variable, None)
-    with tempfile.TemporaryDirectory(prefix="bench-stocktake-") as folder:
-        os.environ["MARKETPLACE_VAR_DIR"] = folder
-        os.environ["DEBUG"] = "0"  # no per-query logging in either run
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
-        if args.sqlite:
-            return run(lines, engine="SQLite")
-        from localengines import engines
-
-        with engines(postgres=True, redis=False) as started:
-            if "DATABASE_URL" not in started.env:
-                print("no PostgreSQL (" + "; ".join(started.skipped) + "): running on SQLite", file=sys.stderr)
-                return run(lines, engine="SQLite")
-            os.environ.update(started.env)
-            return run(lines, engine="PostgreSQL")
+    return on_fresh_database(args, run, name="stocktake", size=lines)
 
 
 def counted_for(index: int, on_hand: int) -> int:
     """What the count finds: -3..+3 units off, the same in 1 line of 7."""
     return max(on_hand + index % 7 - 3, 0)
-
-
-def build(sku_count: int):
-    """A supplier, one warehouse and `sku_count` SKUs on hand there (with opening movements); a staff actor."""
-    from django.contrib.auth import get_user_model
-    from oscar.core.loading import get_model
-
-    from inventory.services import stock_opening_record
-    from parties.models import Supplier, Warehouse
-    from supplier.models import WarehouseStock
-
-    Partner = get_model("partner", "Partner")
-    Product = get_model("catalogue", "Product")
-    ProductClass = get_model("catalogue", "ProductClass")
-    StockRecord = get_model("partner", "StockRecord")
-
-    actor = get_user_model().objects.create_user(username="bench-manager", email="bench@bench.test",
-                                                 password="x", is_staff=True)
-    partner = Partner.objects.create(name="Bench Tea", code="bench-tea")
-    supplier = Supplier.objects.create(slug="bench-tea", name="Bench Tea", partner=partner)
-    location = Warehouse.objects.create(supplier=supplier, code="main", name="Main warehouse")
-    tea = ProductClass.objects.create(name="Tea", track_stock=True)
-    products = Product.objects.bulk_create([
-        Product(structure=Product.STANDALONE, title=f"Bench tea {n}", product_class=tea, is_public=True)
-        for n in range(sku_count)], batch_size=1000)
-    records = StockRecord.objects.bulk_create([
-        StockRecord(product=product, partner=partner, partner_sku=f"BENCH-{n:05d}", price_currency="CNY",
-                    wholesale_price=Decimal(20 + n % 80) + Decimal(n % 100) / 100,
-                    price=Decimal("99.00"), num_in_stock=10 + n % 30)
-        for n, product in enumerate(products)], batch_size=1000)
-    rows = WarehouseStock.objects.bulk_create([
-        WarehouseStock(stockrecord=record, warehouse=location, on_hand=10 + n % 30,
-                       low_stock_threshold=12 if n % 5 == 0 else None)
-        for n, record in enumerate(records)], batch_size=1000)
-    stock_opening_record(rows=rows, actor=actor, reason="Opening")
-    return actor, location
 
 
 def run(sku_count: int, *, engine: str) -> int:
@@ -130,7 +77,7 @@ def run(sku_count: int, *, engine: str) -> int:
     print(f"{engine}: created tables of a fresh database in {time.perf_counter() - started:.1f} s", flush=True)
 
     started = time.perf_counter()
-    actor, location = build(sku_count)
+    actor, _supplier, location = stocked_warehouse(sku_count)
     opening_max = StockMovement.objects.order_by("-pk").values_list("pk", flat=True).first()
     print(f"built {sku_count:,} SKUs on hand in one warehouse in {time.perf_counter() - started:.1f} s", flush=True)
 
