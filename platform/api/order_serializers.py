@@ -7,6 +7,7 @@ charge, a supplier its lines; both the fulfilment groups they ship.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ def moment_param(request, name: str) -> datetime | None:
     raw = (request.query_params.get(name) or "").strip()
     if not raw:
         return None
+    raw = re.sub(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$", r"\1+\2", raw)  # an unescaped "+08:00"
     try:
         moment = parse_datetime(raw)
         day = None if moment else parse_date(raw)

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from oscar.core.loading import get_model
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from api.errors import ApiError
+from api.order_serializers import moment_param
 from api.permissions import SupplierToken, request_token
 from api.scoping import token_scoped
 from api.serializers_catalogue import ListedProductSerializer, ProductSerializer, ProductUpdateSerializer
@@ -53,15 +52,8 @@ def _money(value) -> str | None:
 def _filtered(qs, request, *, sku_path: str, updated: Q):
     params = request.query_params
     no_nul(params)
-    if params.get("updated_since"):
-        try:
-            moment = parse_datetime(params["updated_since"].replace(" ", "+"))
-        except ValueError:  # well formed but impossible, e.g. month 13
-            moment = None
-        if moment is None:
-            raise ApiError(_("updated_since: “%(value)s” is not an ISO 8601 date and time.")
-                           % {"value": params["updated_since"]},
-                           details={"updated_since": [_("Use a moment like 2026-01-31T08:00:00Z.")]})
+    moment = moment_param(request, "updated_since")
+    if moment is not None:
         qs = qs.filter(updated(moment))
     if params.get("sku"):
         qs = qs.filter(Q(**{f"{sku_path}stockrecords__partner_sku": params["sku"]})
