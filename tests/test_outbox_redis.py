@@ -229,7 +229,9 @@ def test_rq_worker_runs_the_dispatcher_on_commit_on_retry_and_from_cron(own_redi
     OutboxEvent.objects.filter(pk=second).update(next_attempt_at=timezone.now())
     scheduler = DjangoCronScheduler()
     scheduler.load_config_from_file("marketplace.rq_cron")
-    assert [job.interval for job in scheduler.get_jobs()] == [30, 86400]  # the outbox, the nightly settlement
+    assert [(job.name, job.interval) for job in scheduler.get_jobs()] == [
+        ("outbox-safety-net", 30), ("settlement-daily", 86400), ("cms-publish-scheduled", 60),
+        ("announcements-due", 60), ("webhooks-retry", 60)]
     scheduler._cron_jobs = [job for job in scheduler.get_jobs() if job.name == "outbox-safety-net"]
     scheduler.enqueue_jobs()
     assert len(queue) == 1
